@@ -1,0 +1,50 @@
+"""Settings, read once from the environment and passed in explicitly.
+
+| variable | default | meaning |
+|---|---|---|
+| ``HARMWATCH_DB`` | ``./harmwatch.db`` | SQLite path or ``postgresql://`` URL |
+| ``HARMWATCH_HOME`` | ``~/.cache/harmwatch`` | where the compiled gazetteer index lives |
+| ``HARMWATCH_MAX_BYTES`` | ``52428800`` (50 MiB) | largest input file ingest accepts |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_DB = "harmwatch.db"
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = DEFAULT_DB
+    home: Path = Path.home() / ".cache" / "harmwatch"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.home / "gazetteer.sqlite"
+
+    def with_db(self, db: str | None) -> Settings:
+        return replace(self, db=db) if db else self
+
+
+def from_env(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (``os.environ`` by default)."""
+    env = dict(os.environ) if env is None else env
+    raw_max = env.get("HARMWATCH_MAX_BYTES", str(DEFAULT_MAX_BYTES))
+    try:
+        max_bytes = int(raw_max)
+    except ValueError:
+        raise ConfigError(
+            f"HARMWATCH_MAX_BYTES={raw_max!r} is not a whole number of bytes; "
+            "set it to e.g. 52428800 for 50 MiB, or unset it."
+        ) from None
+    if max_bytes <= 0:
+        raise ConfigError(f"HARMWATCH_MAX_BYTES must be positive, got {max_bytes}; unset it for 50 MiB.")
+    home = Path(env["HARMWATCH_HOME"]) if env.get("HARMWATCH_HOME") else Settings.home
+    return Settings(db=env.get("HARMWATCH_DB") or DEFAULT_DB, home=home, max_bytes=max_bytes)
