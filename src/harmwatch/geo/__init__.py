@@ -1,0 +1,17 @@
+"""The geocoding stage: an offline gazetteer and a place resolver.
+
+``Gazetteer`` compiles packaged GeoNames data into a SQLite index on first use;
+``resolve`` picks a place for every name of one document together;
+``geoparse`` is the library side of the ``harmwatch geoparse`` command. The
+spaCy component ``harmwatch_places`` lives in ``harmwatch.geo.component`` (it
+imports spaCy, so it is loaded only when used).
+"""
+
+from __future__ import annotations
+
+from .geoparse import geoparse
+from .index import GAZETTEER_VERSION, Gazetteer, Match
+from .normalize import normalize_name
+from .resolve import resolve
+
+__all__ = ["GAZETTEER_VERSION", "Gazetteer", "Match", "geoparse", "normalize_name", "resolve"]

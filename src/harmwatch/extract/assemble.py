@@ -1,0 +1,246 @@
+"""Assemble mentions from the spans the components wrote.
+
+One mention per (clause, event type, status).  Every field records the rule that
+set it in ``Mention.rule`` so a reviewer can see why the mention exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from spacy.tokens import Doc, Span
+
+from ..model import Actor, Document, Figure, Mention, Place, When
+from ..model import Span as TextSpan
+from . import lexicon as lx
+from . import rules
+from .dates import DateMention, find_dates
+from .figures import find_figures
+
+MAX_EVIDENCE = 600
+MIN_CLAUSE = 40
+VIOLENT = frozenset({
+    "air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade",
+    "attack_on_civilians", "sexual_violence", "abduction", "armed_clash", "excessive_force_against_protesters",
+    "mob_violence", "violent_demonstration", "looting_destruction", "arrest",
+})
+# Which event types a figure kind fits, and the type it implies when no trigger word is present.
+KIND_TYPES: dict[str, tuple[str, ...]] = {
+    "evacuated": ("evacuation", "agreement"), "remaining": ("evacuation", "siege", "agreement"),
+    "besieged": ("siege",), "displaced": ("displacement",), "protesters": ("peaceful_protest",),
+    "detained": ("arrest",), "abducted": ("abduction",), "missing": ("abduction",),
+}
+IMPLIED_TYPE = {"evacuated": "evacuation", "remaining": "evacuation", "besieged": "siege",
+                "displaced": "displacement", "protesters": "peaceful_protest", "detained": "arrest",
+                "abducted": "abduction", "killed": "attack_on_civilians", "injured": "attack_on_civilians"}
+NON_PERPETRATOR_INTER = frozenset({6, 7})
+_TARGET_BLOCKERS = ("against ", "from ", "toward ", "towards ", "on ", "targeting ", "fighting ")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    type: str
+    trigger: Span
+    rule: str
+
+
+def assemble(doc: Doc) -> Iterator[Mention]:
+    document: Document | None = doc._.hw_document
+    if document is None:
+        return
+    sections = rules.section_ranges(doc)
+    focus = _focus_place(doc)
+    seen: set[str] = set()
+    index = 0
+    for sent in doc.sents:
+        if _is_boilerplate(document, sent) or sent.text.strip() in seen:
+            continue  # repeated captions and pull-quotes count once
+        seen.add(sent.text.strip())
+        for mention in _sentence_mentions(doc, sent, document, sections, focus, index):
+            yield mention
+            index += 1
+
+
+def _is_boilerplate(document: Document, sent: Span) -> bool:
+    return any(b.start <= sent.start_char and sent.end_char <= b.end for b in document.boilerplate)
+
+
+def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[tuple[int, int, str]],
+                       focus: Place | None, index: int) -> Iterator[Mention]:
+    section = rules.section_at(sections, sent.start_char)
+    cert, claimant = rules.certainty(sent, sent.text)
+    sent_dates = find_dates(sent.text, document.published, sent.start_char)
+    for c_start, c_end in _clauses(sent):
+        clause_text = doc.text[c_start:c_end]
+        figures = find_figures(clause_text, c_start)
+        cands = _candidates(doc, sent, c_start, c_end, figures)
+        if not cands:
+            continue
+        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end]
+        groups = _by_type_and_status(cands, clause_text, c_start, clause_dates, figures, doc, document)
+        for (etype, status), (trigger, rule_names) in groups.items():
+            evidence = _evidence(doc, sent, c_start, c_end, trigger)
+            own_figures = _figures_for(etype, figures, [t for t, _ in groups])
+            clause_cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else cert
+            yield Mention(
+                doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
+                evidence=evidence, status=status.value, scope=rules.scope(clause_text).value,
+                section=section, where=_where(doc, c_start, c_end, sent, focus),
+                when=_when(clause_dates or sent_dates, document.published),
+                figures=own_figures, perpetrators=_perpetrators(doc, sent, claimant, etype),
+                targets=_targets(clause_text, etype), claimed_by=claimant, certainty=clause_cert.value,
+                trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
+                rule="|".join([*rule_names, status.rule, clause_cert.rule]),
+                source=document.source, published=document.published,
+            )
+            index += 1
+    return
+
+
+def _clauses(sent: Span) -> list[tuple[int, int]]:
+    bounds = rules.clause_bounds(sent)
+    return [(a, b) for a, b in bounds if b - a >= 3]
+
+
+def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Figure]) -> list[Candidate]:
+    found = [t for t in doc.spans["hw_triggers"] if start <= t.start_char and t.end_char <= end]
+    strong = [t for t in found if t._.hw_strength == lx.STRONG]
+    chosen = strong or [t for t in found if t._.hw_strength == lx.WEAK]
+    clause_text = doc.text[start:end]
+    sent_text = sent.text
+    out = [Candidate(_retype(t, clause_text, sent_text, doc, sent), t, t._.hw_rule) for t in chosen]
+    if not out:
+        for fig in figures:
+            implied = IMPLIED_TYPE.get(fig.kind)
+            if implied and fig.span is not None:
+                span = doc.char_span(fig.span.start, fig.span.end, alignment_mode="expand")
+                if span is not None:
+                    out.append(Candidate(implied, span, f"figure-implies:{fig.kind}"))
+                    break
+    return out
+
+
+def _retype(trigger: Span, clause_text: str, sent_text: str, doc: Doc, sent: Span) -> str:
+    """Context decides between close types: air strike vs shelling, regained vs taken."""
+    etype = trigger.label_
+    if etype == "shelling" and trigger._.hw_strength == lx.WEAK and lx.AIR_CUES.search(clause_text):
+        return "air_strike"
+    if etype == "territory_taken" and _government_actor(doc, sent):
+        return "territory_regained"
+    return etype
+
+
+def _government_actor(doc: Doc, sent: Span) -> bool:
+    actors = [a._.hw_actor for a in doc.spans["hw_actors"] if sent.start_char <= a.start_char < sent.end_char]
+    return any(a.inter == 1 for a in actors) or bool(
+        lx.re.search(r"\b(?:government|regime|army|troops|loyalist)\b", sent.text, lx.re.IGNORECASE))
+
+
+def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
+                        dates: Sequence[DateMention], figures: Sequence[Figure], doc: Doc, document: Document
+                        ) -> dict[tuple[str, rules.Decision], tuple[Span, list[str]]]:
+    old = any(rules.is_old(d.when.end, document.published, doc.text[max(0, d.start - 20):d.start])
+              for d in dates)
+    present = any(f.kind == "remaining" for f in figures)
+    groups: dict[tuple[str, rules.Decision], tuple[Span, list[str]]] = {}
+    for cand in cands:
+        st = rules.status(cand.trigger, clause_text, c_start, old, present)
+        key = (cand.type, st)
+        if key not in groups:
+            groups[key] = (cand.trigger, [f"trigger:{cand.rule}"])
+    # Within one clause the same type needs one status: asserted wins over the rest.
+    best: dict[str, tuple[rules.Decision, tuple[Span, list[str]]]] = {}
+    for (etype, st), val in groups.items():
+        if etype not in best or (st.value == "asserted" and best[etype][0].value != "asserted"):
+            best[etype] = (st, val)
+    return {(etype, st): val for etype, (st, val) in best.items()}
+
+
+def _evidence(doc: Doc, sent: Span, c_start: int, c_end: int, trigger: Span) -> TextSpan:
+    start, end = (c_start, c_end) if c_end - c_start >= MIN_CLAUSE else (sent.start_char, sent.end_char)
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start > MAX_EVIDENCE:  # window around the trigger
+        start = max(start, trigger.start_char - MAX_EVIDENCE // 2)
+        end = min(end, start + MAX_EVIDENCE)
+    return TextSpan(start, end, text[start:end])
+
+
+def _figures_for(etype: str, figures: Sequence[Figure], types: Sequence[str]) -> tuple[Figure, ...]:
+    if len(set(types)) <= 1:
+        return tuple(figures)
+    out = []
+    for fig in figures:
+        fits = [t for t in types if t in KIND_TYPES.get(fig.kind, tuple(VIOLENT))]
+        owner = fits[0] if fits else types[0]
+        if owner == etype:
+            out.append(fig)
+    return tuple(out)
+
+
+def _places_in(doc: Doc, start: int, end: int) -> list[Place]:
+    spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
+    return [s._.place for s in spans if start <= s.start_char < end and s._.place is not None
+            and s._.place.lat is not None]
+
+
+_PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "region": 4, "country": 5,
+                   "continent": 6}
+
+
+def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> Place | None:
+    places = _places_in(doc, start, end) or _places_in(doc, sent.start_char, sent.end_char)
+    if not places:
+        return focus
+    return min(places, key=lambda p: _PRECISION_RANK.get(p.precision, 9))
+
+
+def _focus_place(doc: Doc) -> Place | None:
+    """The city the document names most often: where its statements happen by default."""
+    counts: dict[str, tuple[int, Place]] = {}
+    for place in _places_in(doc, 0, len(doc.text)):
+        if place.precision in ("city", "neighbourhood", "exact"):
+            key = place.geonameid or place.name
+            counts[key] = (counts.get(key, (0, place))[0] + 1, place)
+    if not counts:
+        return None
+    n, place = max(counts.values(), key=lambda v: v[0])
+    return Place(place.name, place.lat, place.lon, place.precision, place.geonameid, place.country,
+                 place.admin1, place.feature, place.population, place.score, f"document focus ({n} mentions)")
+
+
+def _when(dates: Sequence[DateMention], published: date | None) -> When | None:
+    for d in dates:
+        if d.when.start is not None or d.when.end is not None:
+            return d.when
+    if published is None:
+        return None
+    return When(published - timedelta(days=6), published, "week", "", "when:published-week")
+
+
+def _perpetrators(doc: Doc, sent: Span, claimant: str | None, etype: str) -> tuple[Actor, ...]:
+    out: dict[str, Actor] = {}
+    for span in doc.spans["hw_actors"]:
+        if not (sent.start_char <= span.start_char < sent.end_char):
+            continue
+        actor: Actor = span._.hw_actor
+        if actor.inter in NON_PERPETRATOR_INTER and etype not in ("peaceful_protest", "violent_demonstration"):
+            continue
+        if claimant and span.text in claimant:
+            continue
+        before = doc.text[max(sent.start_char, span.start_char - 12):span.start_char].lower()
+        if before.endswith(_TARGET_BLOCKERS):
+            continue
+        out.setdefault(actor.name, actor)
+    return tuple(out.values())
+
+
+def _targets(clause_text: str, etype: str) -> tuple[str, ...]:
+    if etype not in VIOLENT and etype not in ("siege", "aid_access"):
+        return ()
+    return tuple(t for t, rx in lx.TARGET_WORDS if rx.search(clause_text))

@@ -1,0 +1,178 @@
+"""Word lists and patterns the extraction rules use, in one place.
+
+Each trigger pattern names the event type it signals and its strength:
+``STRONG`` words name the event ("air strike", "evacuated"); ``WEAK`` words only
+suggest it ("killed", "hit") and are used when nothing stronger is in the clause.
+The pattern text doubles as the rule name a reviewer sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STRONG = 2
+WEAK = 1
+
+
+@dataclass(frozen=True)
+class TriggerPattern:
+    type: str
+    regex: re.Pattern[str]
+    strength: int
+    name: str
+
+
+def _p(type_: str, pattern: str, strength: int = STRONG) -> TriggerPattern:
+    rx = re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w])", re.IGNORECASE)
+    return TriggerPattern(type_, rx, strength, f"{type_}:{pattern[:40]}")
+
+
+AIR_CUES = re.compile(
+    r"\b(?:air|aerial|jets?|warplanes?|planes?|aircraft|helicopters?|russian|drones?|sorties?|bombers?)\b",
+    re.IGNORECASE,
+)
+FACILITY = (r"(?:hospitals?|clinics?|medical facilit(?:y|ies)|field hospitals?|schools?|markets?|bakery|bakeries"
+            r"|mosques?|convoys?|ambulances?)")
+
+TRIGGERS: tuple[TriggerPattern, ...] = (
+    _p("air_strike", r"air ?strikes?|air ?raids?|air attacks?|aerial (?:bombardments?|bombings?|attacks?|assault)"
+       r"|warplanes?|war planes|fighter jets?|barrel[- ]bombs?|barrel[- ]bombing|drone strikes?|helicopters? dropped"
+       r"|(?:russian|syrian|regime|coalition|government) (?:jets|planes|aircraft|air force)|bombed from the air"
+       r"|air force"),
+    _p("shelling", r"shelling|shelled|shells|artillery|mortars?|mortar fire|rockets?|rocket fire|missiles?"
+       r"|cluster munitions?|tank fire|grad rockets"),
+    _p("shelling", r"bombardments?|bombing|bombed|bombs", WEAK),  # re-typed by AIR_CUES, see rules.py
+    _p("chemical_attack", r"chemical (?:attacks?|weapons?|agents?|bombs?)|chlorine|sarin|toxic gas|poison gas"
+       r"|nerve agents?|mustard gas"),
+    _p("suicide_bombing", r"suicide (?:bomb(?:ing|er|ers|s)?|attacks?|car bombs?|vests?|blasts?)"
+       r"|blew (?:himself|herself|themselves) up"),
+    _p("explosive_device", r"car bombs?|ieds?|improvised explosive(?: devices?)?|roadside bombs?|landmines?"
+       r"|land mines?|explosive devices?|vbieds?|booby[- ]trap(?:s|ped)?|bomb blast|explosion"),
+    _p("grenade", r"grenades?"),
+    _p("armed_clash", r"clash(?:es|ed)?|fighting|battles?|battled|fought|firefights?|exchanged fire"
+       r"|exchange of fire|gun ?battles?|skirmish(?:es)?|counter-?attacks?|offensive"),
+    _p("armed_clash", r"heavy casualties|heavy losses|resistance", WEAK),
+    _p("attack_on_civilians", r"executed|executions?|executing|massacres?|massacred|shot dead|gunned down"
+       r"|murdered|summary killings?|terror(?:ist)? attacks?|opened fire on (?:civilians|residents|the crowd)"
+       r"|killing civilians|slaughter(?:ed)?|beaten to death"),
+    _p("attack_on_civilians", r"killed|killing|killings|murder|shot|stabbed|attacks?|attacked|genocide", WEAK),
+    _p("sexual_violence", r"rape[ds]?|raping|sexual (?:violence|assault|abuse)|sexually (?:assaulted|abused)"),
+    _p("abduction", r"abduct(?:ed|ion|ions|s)?|kidnap(?:ped|ping|pings|s)?|forcibly disappeared"
+       r"|enforced disappearances?|taken to (?:an )?unknown|moved to unknown"),
+    _p("peaceful_protest", r"protests?|protested|protesting|demonstrations?|demonstrators|rall(?:y|ies|ied)"
+       r"|vigils?|took to the streets|marched|sit-ins?"),
+    _p("protest_with_intervention", r"(?:protesters|demonstrators|protest|rally) (?:was |were )?"
+       r"(?:dispersed|broken up|arrested)|police (?:dispersed|broke up)"),
+    _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at) (?:the )?(?:protesters|demonstrators)"
+       r"|(?:killed|shot) (?:\w+ )?(?:protesters|demonstrators)"),
+    _p("violent_demonstration", r"riots?|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
+       r"(?:torched|stormed|threw stones|clashed with police)"),
+    _p("mob_violence", r"mob|lynched|lynching"),
+    _p("agreement", r"ceasefire|cease-fire|truce|deal|agreement|accord|brokered|surrender(?:ed)?"
+       r"|humanitarian pause|prisoner (?:exchange|swap)|(?:routes?|corridors?) (?:will|would) be opened"),
+    _p("arrest", r"arrest(?:ed|s)?|detain(?:ed|s)?|detention|rounded up|taken into custody"),
+    _p("change_to_group_activity", r"mobili[sz](?:ed|ation)|formed an alliance|merged|disbanded"
+       r"|reinforcements"),
+    _p("disrupted_weapons_use", r"defused|seized (?:a |an )?(?:weapons|arms|ammunition)|weapons cache"
+       r"|intercepted|shot down"),
+    _p("base_established", r"(?:established|set up) (?:a |an |its )?(?:new )?(?:base|headquarters|outpost)"),
+    _p("looting_destruction", r"loot(?:ed|ing)|torched|set (?:on )?fire to|arson|demolished|razed"
+       r"|destroyed (?:homes|houses|property)"),
+    _p("territory_regained", r"re-?took|re-?captured?|re-?capturing|re-?conquest|regained(?: control)?"
+       r"|retak(?:e|ing)|took back|won back|fall of"),
+    _p("territory_taken", r"captur(?:e|ed|ing)|seized|took control|taken control|overran|overrun|advanced into"),
+    _p("territory_transfer", r"handed over|handover|withdr(?:ew|awn) from|transfer(?:red)? (?:of )?control"),
+    _p("siege", r"sieges?|besieged|besieging|laid siege|under siege|encircled|encirclement|blockade[ds]?"
+       r"|starv(?:e|ed|ing|ation)|cut off|(?:route|road|supply line|corridor)s? (?:\w+ )?(?:was |were |has been "
+       r"|have been )?(?:cut|severed|closed)"),
+    _p("evacuation", r"evacuat(?:e|ed|es|ing|ion|ions)|bussed out|buses (?:left|carrying|arrived)"),
+    _p("displacement", r"fled|flee|flees|fleeing|displaced|displacement|exodus|uprooted"
+       r"|forced from their homes|refugees? (?:arrived|crossed|streamed)"),
+    _p("aid_access", r"(?:aid|relief|humanitarian|food) (?:convoys?|deliver(?:y|ies)|supplies|trucks|workers)"
+       r"|convoys?|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"),
+    _p("responsibility_claim", r"claimed responsibility|(?:denied|denies|deny) (?:responsibility|involvement"
+       r"|carrying out|targeting)|blamed|accused"),
+    _p("diplomatic", r"sanctions?|condemn(?:ed|s|ation)?|expell?ed|summoned (?:the )?ambassador|veto(?:ed)?"
+       r"|security council (?:resolution|vote|meeting)|called for a ceasefire|peace talks"),
+    _p("crime", r"smuggl(?:ing|ers?|ed)|drug (?:trafficking|cartels?|dealers?)|robber(?:y|ies)|extortion|gangs?"),
+    _p("natural_disaster", r"earthquakes?|floods?|flooding|epidemic|cholera outbreak|drought|hurricane|landslides?"
+       r"|cyclone|tsunami"),
+    _p("industrial_disaster", r"(?:factory|industrial|chemical plant) (?:fire|explosion|blast)|collapsed"
+       r"|(?:plane|train|bus|helicopter) crash(?:ed)?|gas leak|blaze"),
+    _p("air_strike", r"(?:hit|struck|targeted|destroyed|bombed) (?:\w+ ){0,3}" + FACILITY
+       + r"|" + FACILITY + r"(?: \w+){0,6} (?:was|were|been|being) (?:\w+ )?(?:hit|struck|targeted|destroyed)",
+       WEAK),
+)
+
+# Specificity for tie-breaks: the later in this list, the more generic.
+GENERIC_TYPES = ("diplomatic", "responsibility_claim", "other")
+
+TARGET_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (t, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for t, p in (
+        ("civilians", r"civilians?|residents|inhabitants|people|families|non-combatants"),
+        ("children", r"children|child|kids|boys?|girls?|babies|infants?|schoolchildren"),
+        ("women", r"women|woman|mothers?|pregnant"),
+        ("health", r"hospitals?|clinics?|medical|medics?|doctors?|nurses?|ambulances?|maternity|health"),
+        ("education", r"schools?|universit(?:y|ies)|kindergartens?|students"),
+        ("food", r"bakery|bakeries|bread|markets?|food"),
+        ("aid", r"aid workers?|convoys?|icrc|red cross|red crescent|sarc|unicef|wfp|humanitarian workers?"),
+        ("journalists", r"journalists?|reporters?|cameram[ae]n|media workers?"),
+        ("residential", r"homes?|houses?|residential|apartments?|buildings?"),
+        ("infrastructure", r"infrastructure|water (?:station|supply|plant)|power (?:station|plant|lines?)"
+                           r"|electricity|bridges?|roads?"),
+        ("religious", r"mosques?|churche?s?"),
+        ("camp", r"camps?"),
+        ("military", r"military (?:base|positions?|targets?)|soldiers|troops|checkpoints?"),
+    )
+)
+
+NEGATION = re.compile(
+    r"\b(?:not|never|no|nobody|none|neither|nor|without|cannot|hasn't|haven't|hadn't|didn't|doesn't|don't"
+    r"|wasn't|weren't|isn't|aren't|won't|no sign(?:s)? of|has yet to|have yet to|failed to|denied that)\b"
+    r"|n['’]t\b",
+    re.IGNORECASE,
+)
+HYPOTHETICAL = re.compile(
+    r"\b(?:could|might|may|would|will|shall|if|unless|threaten(?:s|ed)? to|risk(?:s|ing)?|fear(?:s|ed)? (?:of|that)?"
+    r"|plan(?:s|ned)? to|expected to|likely to|set to|about to|in case|potential(?:ly)?|possible|possibly"
+    r"|warn(?:s|ed)? (?:of|that))\b",
+    re.IGNORECASE,
+)
+ANNOUNCEMENT = re.compile(
+    r"\b(?:said|saying|says|announced|announcing|declared|promised|leaflets?|told|stated|pledged|agreed)\b",
+    re.IGNORECASE,
+)
+UNVERIFIED = re.compile(r"\bunverified|unconfirmed|could not be (?:independently )?verified\b", re.IGNORECASE)
+ALLEGED = re.compile(
+    r"\b(?:reportedly|allegedly|alleged|reports? (?:say|said|suggest(?:ed)?|indicate(?:d)?|that|have been)"
+    r"|there (?:are|were) reports|according to (?:some |local |unconfirmed )?(?:reports|sources|estimates|accounts)"
+    r"|reports have|sources said|accused|rumou?rs?|some estimates)\b",
+    re.IGNORECASE,
+)
+DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed (?:the )?(?:claims|reports))\b",
+                    re.IGNORECASE)
+REPORTING_VERBS = frozenset({
+    "say", "tell", "report", "document", "state", "announce", "claim", "confirm", "estimate", "count",
+    "record", "add", "warn", "accuse", "deny", "note", "write", "tweet", "post", "allege",
+})
+ACCORDING_TO = re.compile(r"\baccording to\s+(?P<who>[^,.;:]{2,80})", re.IGNORECASE)
+AT_LAST_COUNT = re.compile(r"^(?P<who>.{2,80}?)\s+(?:has|have|had),? (?:at last count|so far|to date)",
+                           re.IGNORECASE)
+UNNAMED_CLAIMANTS = re.compile(
+    r"^(?:reports?|sources?|activists?|witnesses|residents|locals|some|others|people|observers|media|rumou?rs?)$",
+    re.IGNORECASE,
+)
+AGGREGATE = re.compile(
+    r"\b(?:alone|so far|at last count|in total|a total of|daily|every day|each day|a day|per day|to date"
+    r"|since the (?:start|beginning)|in the first \w+|in the (?:last|past) \w+ (?:days|weeks|months|years)"
+    r"|over the (?:last|past) \w+|all (?:have|had) been|dozens of (?:attacks|strikes)|documented|tally|toll"
+    r"|this year|every week|repeatedly|systematically)\b",
+    re.IGNORECASE,
+)
+SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began in|began|started in)\s*$", re.IGNORECASE)
+COMMENT_HEADER = re.compile(r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies)\b|^\s*(?:leave a reply|reader comments)",
+                            re.IGNORECASE | re.MULTILINE)
+CAPTION = re.compile(r"\b(?:credit|photo|photograph|picture|image)\s*:|\((?:AFP|Reuters|AP)(?: Photo)?\)"
+                     r"|/(?:AFP|REUTERS|AP)\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"\s*(?:;|\s[–—-]\s|:\s|,\s+(?:and|but|while|whereas|as)\s|\s(?:but|while|whereas)\s)\s*")

@@ -1,0 +1,164 @@
+"""Rules that decide a mention's status, certainty, claimant, scope and section.
+
+Each function takes spaCy spans or plain text and returns a value plus the
+name of the rule that fired, so every mention can say why it is what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from . import lexicon as lx
+
+_MODALS = frozenset({"could", "might", "may", "would", "will", "shall", "can"})
+_NEG_WINDOW = re.compile(r"(?:\b(?:no|not|never|without|nobody)\b|n['’]t\b)(?:\W+\w+){0,3}\W*$", re.IGNORECASE)
+_DET_START = re.compile(r"^(?:the|a|an|one|some)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    value: str
+    rule: str
+
+
+def clause_bounds(sent: Span) -> list[tuple[int, int]]:
+    """Character ranges of the clauses of a sentence (document offsets)."""
+    text, base = sent.text, sent.start_char
+    bounds, pos = [], 0
+    for m in lx.CLAUSE_BREAK.finditer(text):
+        if m.start() - pos >= 25:  # very short pieces stay with their neighbour
+            bounds.append((pos, m.start()))
+            pos = m.end()
+    bounds.append((pos, len(text)))
+    return [(base + a, base + b) for a, b in bounds if b > a]
+
+
+def _path_to_verb(tok: Token) -> list[Token]:
+    """The token and its ancestors up to (and including) the first verb."""
+    path = [tok]
+    while path[-1].pos_ not in ("VERB", "AUX") and path[-1].head is not path[-1] and len(path) < 6:
+        path.append(path[-1].head)
+    return path
+
+
+def _negated_by_tree(trigger: Span) -> bool:
+    for tok in _path_to_verb(trigger.root):
+        for child in tok.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return True
+    return False
+
+
+def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, has_present_figure: bool
+           ) -> Decision:
+    """asserted / negated / hypothetical / historical, for the event the trigger names."""
+    if old_date:
+        return Decision("historical", "status:old-date")
+    before = clause_text[: max(0, trigger.start_char - clause_start)]
+    if _negated_by_tree(trigger) or _NEG_WINDOW.search(before) or trigger.text.lower().startswith("no "):
+        return Decision("negated", "status:negation")
+    modal = _modal_on_path(trigger) or lx.HYPOTHETICAL.search(before)
+    if modal:
+        if has_present_figure:
+            return Decision("asserted", "status:modal-estimate")
+        announced = lx.ANNOUNCEMENT.search(before)
+        if announced and announced.start() < _modal_pos(before):
+            return Decision("asserted", "status:announcement")
+        return Decision("hypothetical", "status:modal")
+    return Decision("asserted", "status:default")
+
+
+def _modal_on_path(trigger: Span) -> bool:
+    for tok in _path_to_verb(trigger.root):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in tok.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+            return True
+    return False
+
+
+def _modal_pos(text: str) -> int:
+    m = lx.HYPOTHETICAL.search(text)
+    return m.start() if m else len(text)
+
+
+def is_old(end: date | None, published: date | None, preceding: str) -> bool:
+    """A date more than about a year before publication, not a "since ..." anchor."""
+    if end is None or published is None or lx.SINCE_START.search(preceding):
+        return False
+    return (published - end).days > 370
+
+
+def certainty(sent: Span, clause_text: str) -> tuple[Decision, str | None]:
+    """Certainty of a sentence's statements, and the claimant when there is one."""
+    text = sent.text
+    if lx.UNVERIFIED.search(text):
+        return Decision("unverified", "certainty:unverified"), None
+    if lx.DENIED.search(clause_text):
+        return Decision("denied", "certainty:denial"), _claimant_of(sent)
+    who = _claimant_of(sent)
+    if who and not lx.UNNAMED_CLAIMANTS.match(_DET_START.sub("", who)):
+        return Decision("claimed", "certainty:named-claimant"), who
+    if who or lx.ALLEGED.search(text):
+        return Decision("alleged", "certainty:unnamed-source"), None
+    return Decision("reported", "certainty:default"), None
+
+
+def _claimant_of(sent: Span) -> str | None:
+    m = lx.ACCORDING_TO.search(sent.text) or lx.AT_LAST_COUNT.search(sent.text)
+    if m:
+        return _tidy(m.group("who"))
+    for tok in sent:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in lx.REPORTING_VERBS:
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "expl"]
+            if subj and subj[0].pos_ != "PRON":
+                return _tidy(_subject_text(subj[0]))
+    return None
+
+
+def _subject_text(tok: Token) -> str:
+    words = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct") or t.i == tok.i]
+    return " ".join(t.text for t in words) if len(words) < 12 else tok.text
+
+
+def _tidy(who: str) -> str | None:
+    who = _DET_START.sub("", who.strip(" ,.'\"‘’“”")).strip()
+    return who[:80] or None
+
+
+def scope(clause_text: str) -> Decision:
+    if lx.AGGREGATE.search(clause_text):
+        return Decision("aggregate", "scope:tally-cue")
+    return Decision("incident", "scope:default")
+
+
+def section_ranges(doc: Doc) -> list[tuple[int, int, str]]:
+    """Label each line: title (first short line), caption, comment (after a comments header), body."""
+    text, out, pos, in_comments, first = doc.text, [], 0, False, True
+    for line in text.splitlines(keepends=True):
+        start, end, stripped = pos, pos + len(line), line.strip()
+        pos = end
+        if not stripped:
+            continue
+        if lx.COMMENT_HEADER.match(stripped) and len(stripped) < 120:
+            in_comments = True
+        label = "comment" if in_comments else "body"
+        if first and not in_comments and len(stripped) < 200 and stripped[-1] not in ".!?\"”":
+            label = "title"
+        elif not in_comments and lx.CAPTION.search(stripped):
+            label = "caption"
+        first = False
+        out.append((start, end, label))
+    return out
+
+
+def section_at(ranges: Sequence[tuple[int, int, str]], offset: int) -> str:
+    for start, end, label in ranges:
+        if start <= offset < end:
+            return label
+    return "body"

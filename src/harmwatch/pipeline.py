@@ -1,0 +1,118 @@
+"""``process``: extract and link every unprocessed document, batch by batch.
+
+Each batch commits in one transaction, so a killed run loses only its open
+batch and the next run picks up from there. Mentions are linked one at a time
+in a fixed global order (ingest order, then mention index) and each touched
+incident is rebuilt at once, so the result does not depend on batch size.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from tqdm import tqdm
+
+from .errors import ConfigError, ExtractError, LinkError
+from .model import Document, Incident, Link, Mention
+from .store import Store
+
+
+class MentionExtractor(Protocol):
+    def extract(self, docs: Sequence[Document]) -> list[tuple[Mention, ...]]:
+        """One tuple of mentions per document, in the order given."""
+        ...
+
+
+class LinkStage(Protocol):
+    """What ``process`` needs from the link stage (``harmwatch.link`` provides it)."""
+
+    def incident_id_for(self, mention: Mention) -> str: ...
+
+    def blocking_window(self, mention: Mention) -> tuple[date | None, date | None]: ...
+
+    def assign(self, mention: Mention, candidates: Mapping[str, Sequence[Mention]]) -> Link | None: ...
+
+    def build_incident(self, incident_id: str, mentions: Sequence[Mention], documents: Mapping[str, Document],
+                       links: Sequence[Link]) -> Incident: ...
+
+
+@dataclass(frozen=True)
+class ProcessReport:
+    documents: int
+    mentions: int
+    incidents_touched: int
+
+
+def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, progress: bool = False,
+            clock: Callable[[], datetime] | None = None, linker: LinkStage | None = None) -> ProcessReport:
+    """Extract and link every unprocessed document in ``store``.
+
+    ``linker`` defaults to ``harmwatch.link``; ``clock`` stamps ``processed_at``.
+    """
+    if batch_size < 1:
+        raise ConfigError(f"batch size must be at least 1, got {batch_size}; use e.g. 8.")
+    stage = linker or _default_linker()
+    now = clock or (lambda: datetime.now(UTC))
+    counts = store.counts()
+    documents = mentions = 0
+    touched: set[str] = set()
+    with tqdm(total=counts["documents"] - counts["processed"], unit="doc", desc="process",
+              file=sys.stderr, disable=not progress) as bar:
+        while batch := store.unprocessed(batch_size):
+            found = _extract(extractor, batch)
+            cache = {doc.sha256: doc for doc in batch}
+            with store.transaction():
+                for ms in found:
+                    for m in sorted(ms, key=lambda m: m.index):
+                        touched.add(_link_one(store, stage, m, cache))
+                store.mark_processed([doc.sha256 for doc in batch], now())
+            documents += len(batch)
+            mentions += sum(len(ms) for ms in found)
+            bar.update(len(batch))
+    return ProcessReport(documents=documents, mentions=mentions, incidents_touched=len(touched))
+
+
+def _default_linker() -> LinkStage:
+    from . import link  # imported on use: keeps `import harmwatch.pipeline` light
+
+    return link
+
+
+def _extract(extractor: MentionExtractor, batch: Sequence[Document]) -> list[tuple[Mention, ...]]:
+    found = extractor.extract(batch)
+    if len(found) != len(batch):
+        raise ExtractError(f"the extractor returned {len(found)} mention lists for {len(batch)} documents; "
+                           "it must return one tuple per document, in order.")
+    for doc, ms in zip(batch, found, strict=True):
+        strays = [m.id for m in ms if m.doc_sha256 != doc.sha256]
+        if strays:
+            raise ExtractError(f"the extractor put mentions {strays[:3]} under document {doc.id}, which they "
+                               "do not belong to; each tuple must hold only its own document's mentions.")
+    return found
+
+
+def _link_one(store: Store, stage: LinkStage, m: Mention, cache: dict[str, Document]) -> str:
+    """Link ``m``, save it, and rebuild its incident; returns the incident id."""
+    link = stage.assign(m, store.candidates(*stage.blocking_window(m), m.scope))
+    if link is None:
+        incident_id = stage.incident_id_for(m)
+        if store.members(incident_id):
+            raise LinkError(f"incident_id_for gave {incident_id} to new mention {m.id}, but that incident "
+                            "already exists; new incident ids must be unique per mention.")
+    else:
+        incident_id = link.incident_id
+    store.save_mention(m, incident_id, link)
+    members = store.members(incident_id)
+    for sha in {mm.doc_sha256 for mm in members} - cache.keys():
+        cache[sha] = store.get_document(sha)
+    docs = {mm.doc_sha256: cache[mm.doc_sha256] for mm in members}
+    incident = stage.build_incident(incident_id, members, docs, store.links_of(incident_id))
+    if incident.id != incident_id:
+        raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "
+                        "it must keep the id it is given.")
+    store.put_incident(incident)
+    return incident_id

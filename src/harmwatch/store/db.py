@@ -1,0 +1,129 @@
+"""The one place that talks to the database driver.
+
+Everything dialect-specific lives here: connecting, pragmas, how a transaction
+starts, how driver errors become ``StoreError``, and how tables are listed.
+SQL elsewhere in the store uses ``?`` placeholders and portable syntax, so a
+PostgreSQL dialect only needs a second class with the same methods.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import SchemaError, StoreError
+
+Row = dict[str, Any]
+Params = Sequence[Any]
+
+BUSY_TIMEOUT_MS = 10_000
+FETCH_SIZE = 256
+
+
+def _dict_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
+    return {col[0]: value for col, value in zip(cursor.description, values, strict=True)}
+
+
+class Database:
+    """A SQLite connection with explicit, nestable transactions."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing commits behind our back.
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            self._conn.row_factory = _dict_row
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is safe in WAL mode: a killed process never corrupts the file or half-applies a commit.
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc, "open") from exc
+        self._depth = 0
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit; nested calls join the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+        self._run("BEGIN IMMEDIATE", ())
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.rollback()
+            raise
+        self._depth = 0
+        try:
+            self._conn.commit()
+        except sqlite3.Error as exc:
+            self._conn.rollback()
+            raise self._error(exc, "COMMIT") from exc
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement; returns the number of rows it changed."""
+        return self._run(sql, params).rowcount
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        row: Row | None = self._run(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Params = ()) -> list[Row]:
+        rows: list[Row] = self._run(sql, params).fetchall()
+        return rows
+
+    def stream(self, sql: str, params: Params = ()) -> Iterator[Row]:
+        """Rows a few at a time, so a large result is never held in memory at once."""
+        cursor = self._run(sql, params)
+        try:
+            while chunk := cursor.fetchmany(FETCH_SIZE):
+                yield from chunk
+        finally:
+            cursor.close()
+
+    def table_names(self) -> set[str]:
+        return {r["name"] for r in self.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def pragma(self, name: str) -> Any:
+        row = self.one(f"PRAGMA {name}")
+        return next(iter(row.values())) if row else None
+
+    def _run(self, sql: str, params: Params) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, tuple(params))
+        except sqlite3.Error as exc:
+            raise self._error(exc, sql) from exc
+
+    def _error(self, exc: sqlite3.Error, sql: str) -> StoreError:
+        what = sql.split(None, 3)[:3]
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            hint = "another harmwatch process is writing to it; wait for it to finish and retry"
+        elif "not a database" in text or "malformed" in text:
+            return SchemaError(f"{self.path} is not a healthy SQLite database ({text}); "
+                               "point --db at a harmwatch database, or at a new file to start one.")
+        elif "unable to open" in text:
+            hint = "check that the folder exists and is writable"
+        else:
+            hint = "this is likely a bug in harmwatch; please report it with the command you ran"
+        return StoreError(f"database {self.path}: {' '.join(what)} failed ({text}); {hint}.")
