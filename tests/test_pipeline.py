@@ -121,6 +121,28 @@ def test_sigkill_mid_batch_leaves_a_consistent_database(tmp_path, toy_documents,
         assert _state(store) == reference
 
 
+class _RacingExtractor(FakeExtractor):
+    """On its first call, lets a second process run over the same database first."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def extract(self, docs):
+        if not self.calls:
+            with open_store(self.path) as other:
+                process(other, FakeExtractor(), batch_size=2, linker=FakeLinkStage())
+        return super().extract(docs)
+
+
+def test_batch_linked_meanwhile_by_another_process_is_skipped(tmp_path, toy_documents, reference):
+    path = tmp_path / "race.db"
+    with _ingest(path, toy_documents) as store:
+        report = process(store, _RacingExtractor(path), batch_size=2, linker=FakeLinkStage())
+        assert report == ProcessReport(0, 0, 0)
+        assert _state(store) == reference
+
+
 def test_processed_at_comes_from_the_clock(tmp_path, toy_documents, fixed_clock):
     path = tmp_path / "t.db"
     with _ingest(path, toy_documents) as store:

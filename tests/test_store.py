@@ -74,7 +74,7 @@ def test_get_document_ambiguous_id_raises_not_found(new_store, toy_documents):
     edited = replace(doc, raw=doc.raw + b"!", sha256=sha256_hex(doc.raw + b"!"))
     new_store.add_document(doc)
     new_store.add_document(edited)
-    with pytest.raises(NotFound, match="matches 2 documents"):
+    with pytest.raises(NotFound, match="more than one document"):
         new_store.get_document(doc.id)
 
 

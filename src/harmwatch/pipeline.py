@@ -66,6 +66,8 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
             found = _extract(extractor, batch)
             cache = {doc.sha256: doc for doc in batch}
             with store.transaction():
+                if [d.sha256 for d in store.unprocessed(len(batch))] != [d.sha256 for d in batch]:
+                    continue  # another process linked this batch while we extracted; its result stands
                 for ms in found:
                     for m in sorted(ms, key=lambda m: m.index):
                         touched.add(_link_one(store, stage, m, cache))

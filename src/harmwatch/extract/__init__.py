@@ -44,7 +44,7 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
 
 
 def _add_places(nlp: Language, gazetteer: Gazetteer | None) -> None:
-    from .. import geo  # noqa: F401  (registers harmwatch_places)
+    from ..geo import component  # noqa: F401  (registers harmwatch_places)
 
     places = nlp.add_pipe("harmwatch_places")
     if gazetteer is not None:

@@ -26,7 +26,7 @@ from .normalize import normalize_name, without_article
 from .sources import ALT, DEMONYM, PRECISION, PRIMARY, Entry, all_entries
 
 # Bump when the schema, the sources or normalize_name change: older indexes are rebuilt.
-GAZETTEER_VERSION = 1
+GAZETTEER_VERSION = 2
 FUZZY = 4  # match kind of a rapidfuzz hit, weaker than every exact kind
 FUZZY_THRESHOLD = 90.0  # rapidfuzz ratio (0-100) a fuzzy key must reach
 _SCHEMA = """
@@ -83,7 +83,8 @@ def _write(conn: sqlite3.Connection, entries: Iterable[Entry], countries: Collec
     conn.executemany("INSERT INTO name VALUES (?,?,?)", name_rows)
     conn.executemany("INSERT OR IGNORE INTO neighbour VALUES (?, ?)", neighbour_rows)
     meta = {"version": str(GAZETTEER_VERSION), "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "countries": ",".join(sorted(countries)) if countries is not None else "*"}
+            "countries": _countries_tag(countries), "places": str(len(place_rows)),
+            "names": str(len(name_rows))}
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     conn.commit()
 
@@ -128,12 +129,13 @@ class Gazetteer:
     def open(cls, path: Path | None = None, *, countries: Collection[str] | None = None) -> Gazetteer:
         """Open the index at ``path`` (default: the configured one), building it if missing or stale.
 
-        ``countries`` limits the places to those ISO-2 codes; tests use it to build quickly.
+        ``countries`` limits the places to those ISO-2 codes (tests use it to build quickly); an
+        index built for other countries is then rebuilt. Without it any current index is used.
         """
         path = path or from_env().gazetteer_path
         meta = _read_meta(path)
         if (meta is None or meta.get("version") != str(GAZETTEER_VERSION)
-                or meta.get("countries") != _countries_tag(countries)):
+                or (countries is not None and meta.get("countries") != _countries_tag(countries))):
             cls.build(path, countries=countries)
         return cls(path)
 
@@ -176,7 +178,7 @@ class Gazetteer:
 
     def _fuzzy(self, key: str, limit: int) -> list[Match]:
         """Keys within FUZZY_THRESHOLD of ``key`` that share its first two characters and length."""
-        if len(key) < 5:
+        if len(key) < 6:
             return []
         lo = key[:2]
         hi = lo[:-1] + chr(ord(lo[-1]) + 1)

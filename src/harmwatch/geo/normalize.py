@@ -24,7 +24,7 @@ _TOKENS = {
     "sheikh": "shaykh", "shaikh": "shaykh", "sheik": "shaykh", "sheykh": "shaykh", "shekh": "shaykh",
     "cheikh": "shaykh", "shaykh": "shaykh",
     "kfar": "kafr", "kafar": "kafr", "kefr": "kafr", "kfr": "kafr",
-    "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort",
+    "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "co": "county", "twp": "township",
 }
 # Letter rules, applied in order to each token.
 _LETTERS: tuple[tuple[re.Pattern[str], str], ...] = (

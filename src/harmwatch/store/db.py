@@ -34,18 +34,22 @@ class Database:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self._depth = 0
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing commits behind our back.
             self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            self._conn.row_factory = _dict_row
-            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is safe in WAL mode: a killed process never corrupts the file or half-applies a commit.
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             raise self._error(exc, "open") from exc
-        self._depth = 0
+        self._conn.row_factory = _dict_row
+        try:
+            self._run(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", ())
+            self._run("PRAGMA foreign_keys = ON", ())
+            self._run("PRAGMA journal_mode = WAL", ())
+            # NORMAL is safe in WAL mode: a killed process never corrupts the file or half-applies a commit.
+            self._run("PRAGMA synchronous = NORMAL", ())
+        except BaseException:
+            self._conn.close()
+            raise
 
     def close(self) -> None:
         self._conn.close()

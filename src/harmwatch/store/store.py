@@ -103,14 +103,14 @@ class Store:
             shas = self._shas("sha256 LIKE ?", key.lower() + "%")
         if len(shas) > 1:
             raise NotFound(
-                f"{key!r} matches {len(shas)} documents ({', '.join(s[:12] for s in shas[:5])}); "
+                f"{key!r} matches more than one document ({', '.join(s[:12] for s in shas[:5])}); "
                 "give a longer sha256 prefix to choose one."
             )
         if not shas:
             raise NotFound(f"no document has sha256, prefix or id {key!r}; "
                            "list documents with `harmwatch documents`, or ingest it first.")
         row = self._db.one("SELECT * FROM documents WHERE sha256 = ?", (shas[0],))
-        assert row is not None  # just selected, inside no concurrent delete path
+        assert row is not None  # the sha256 was just read from this table
         return document_from_row(row)
 
     def _shas(self, condition: str, value: str) -> list[str]:

@@ -1,0 +1,361 @@
+"""One number parser for all of harmwatch.
+
+``parse_number`` reads one number expression ("3,000", "1.5 million", "twenty-one",
+"a dozen"); ``find_quantities`` finds the counts in a text together with their
+qualifier ("at least 40", "up to 50,000", "between 10 and 20", "dozens"), and skips
+numbers that are not counts: years, dates, times, durations, ages, percentages,
+money, ordinals, list markers, phone numbers and identifiers ("Resolution 2254").
+Pure regular expressions, compiled once; no spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- tokens ----------------------------------------------------------------------------------------------
+
+_NUM = (r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?"
+        r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[,.]\d)"
+        r"|\d+(?:\.\d+)?")
+_WORD = r"[^\W\d_]\w*(?:['’][^\W\d_]+)*"
+_PART = rf"(?:{_NUM})(?:['’]?[^\W\d_]+)?|{_WORD}"
+_TOKEN_RE = re.compile(rf"(?:{_PART})(?:[-‐‑–](?:{_PART}))*|\S")
+_NUM_TOKEN_RE = re.compile(rf"(?P<num>{_NUM})(?P<suf>['’]?[^\W\d_]+)?")
+_DASH_RE = re.compile(r"[-‐‑–]")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word, number, hyphenated compound or punctuation mark, with its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens: hyphenated compounds ("7-year-old", "10-20") stay whole."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+# --- vocabulary ------------------------------------------------------------------------------------------
+
+_UNITS = {w: i for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split(), start=1)}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_SMALL = {**_UNITS, **_TENS}
+_MULT = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "dozen": 12}
+_SUFFIX_SCALE = {"m": 10**6, "mn": 10**6, "mln": 10**6, "bn": 10**9, "k": 1000}
+_VAGUE = {"tens of thousands": 10_000, "hundreds of thousands": 100_000, "tens of millions": 10**7,
+          "hundreds of millions": 10**8, "millions": 10**6, "thousands": 1000, "hundreds": 100,
+          "dozens": 12, "scores": 20, "tens": 10}
+VAGUE_WORDS = frozenset({"dozens", "scores", "tens", "hundreds", "thousands", "millions"})
+
+_D = "|".join(_TENS)
+_T = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_U = "one|two|three|four|five|six|seven|eight|nine"
+_SM = rf"(?:(?:{_D})(?:[-‐‑–\s](?:{_U}))?|{_T}|{_U})\b"
+_HS = rf"(?:(?:{_SM}|an?)\s+hundred(?:\s+(?:and\s+)?{_SM})?|{_SM})"
+_BIG = rf"(?:{_HS}|an?)\s+(?:thousand|million|billion)\b(?:\s+(?:and\s+)?{_HS})?"
+_WORD_NUM_RE = re.compile(
+    rf"(?:half\s+an?\s+(?:million|billion|thousand|hundred|dozen)\b"
+    rf"|{_SM}\s+and\s+a\s+half\s+(?:million|billion|thousand|dozen)\b"
+    rf"|(?:{_HS}|an?)\s+dozen\b|{_BIG}|{_HS})(?![-‐‑–]?\w)", re.IGNORECASE)
+_VAGUE_RE = re.compile(
+    r"(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions)|millions|thousands|hundreds|dozens"
+    r"|(?:scores|tens)(?=\s+of\b))\b"
+    r"|(?:a\s+few|several|many|a\s+couple\s+of)\s+(?P<fz>hundred|thousand|million|dozen)s?\b",
+    re.IGNORECASE)
+
+# Qualifier words before a number, longest first.
+_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
+    (("at", "least"), "at_least"), (("more", "than"), "at_least"), (("over",), "at_least"),
+    (("upwards", "of"), "at_least"), (("no", "fewer", "than"), "at_least"), (("no", "less", "than"), "at_least"),
+    (("not", "less", "than"), "at_least"), (("in", "excess", "of"), "at_least"), (("well", "over"), "at_least"),
+    (("just", "over"), "at_least"), (("a", "minimum", "of"), "at_least"), (("above",), "at_least"),
+    (("up", "to"), "at_most"), (("as", "many", "as"), "at_most"), (("at", "most"), "at_most"),
+    (("no", "more", "than"), "at_most"), (("not", "more", "than"), "at_most"), (("fewer", "than"), "at_most"),
+    (("less", "than"), "at_most"), (("a", "maximum", "of"), "at_most"), (("just", "under"), "at_most"),
+    (("some",), "approx"), (("about",), "approx"), (("around",), "approx"), (("nearly",), "approx"),
+    (("almost",), "approx"), (("roughly",), "approx"), (("approximately",), "approx"), (("approx",), "approx"),
+    (("an", "estimated"), "approx"), (("estimated",), "approx"), (("~",), "approx"), (("close", "to"), "approx"),
+    (("circa",), "approx"), (("between",), "range"), (("from",), "range"),
+), key=lambda p: -len(p[0])))
+
+# Words after a number that make it a duration, measure, rate, share or sum rather than a count.
+_UNIT_AFTER = frozenset("""
+second seconds minute minutes min mins hour hours hr hrs h day days night nights week weeks fortnight
+fortnights month months year years yr yrs decade decades century centuries times am pm gmt utc
+percent per pc percentage % km kms kilometre kilometres kilometer kilometers mile miles metre metres meter
+meters m cm mm ft feet foot inch inches kg kilo kilos kilogram kilograms kilogrammes g gram grams ton tons
+tonne tonnes litre litres liter liters gallon gallons hectare hectares acre acres sq square degree degrees
+°c °f calibre caliber mph kph km/h barrels mw megawatts dollar dollars euro euros pound pounds lira liras
+lire ruble rubles rouble roubles yuan dinar dinars riyal riyals rial rials rupee rupees cent cents franc
+francs usd eur gbp syp pence o'clock o’clock
+""".split())
+_CURRENCY_BEFORE = frozenset({"$", "£", "€", "¥", "₹", "usd", "eur", "gbp", "syp", "us$", "rs", "iqd", "try"})
+_ID_BEFORE = frozenset("""
+resolution resolutions article articles section chapter paragraph para page pages p pp no nos number
+numbers room flight route highway road motorway bus building block brigade division battalion regiment
+corps squadron unit item point clause phase level grade platform gate apartment floor version table figure
+fig vol volume act law decree line channel code postcode zip tel phone fax ext episode part session round
+stage class checkpoint sector zone district tower hall km aged age ages kilometre mile # № year day week
+""".split())
+MONTHS = {name: i for i, names in enumerate((
+    "January Jan", "February Feb", "March Mar", "April Apr", "May", "June Jun", "July Jul",
+    "August Aug", "September Sep Sept", "October Oct", "November Nov", "December Dec"), start=1)
+    for name in names.split()}
+
+# Singular nouns after "a"/"one" that make it a count of one ("a man was shot", "a hospital was hit").
+ONE_NOUNS = frozenset("""
+man woman child boy girl baby infant toddler teenager teen youth civilian person resident villager farmer
+shepherd student pupil journalist reporter photographer doctor nurse medic paramedic surgeon volunteer
+worker fighter rebel militant soldier policeman officer guard protester demonstrator refugee father mother
+son daughter brother sister husband wife family hospital clinic school bakery market mosque church
+""".split())
+# Plural nouns that make a year-like number (1900-2099) a count after all ("2000 people").
+COUNT_NOUNS = frozenset("""
+people persons civilians men women children kids boys girls babies residents families fighters rebels
+militants soldiers troops refugees protesters demonstrators prisoners detainees hostages casualties dead
+deaths victims bodies hospitals schools attacks strikes airstrikes massacres homes houses others killed
+wounded injured displaced
+""".split())
+_NOT_ONE_BEFORE = frozenset({"no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone",
+                             "everyone", "no-one", "only"})
+_NOT_ONE_AFTER = frozenset({"of", "another", "side", "way", "hand", "thing", "time", "point", "another's"})
+_ONE_VERBS = frozenset({"was", "has", "had", "died", "is", "remains", "remained", "person", "other"})
+_NOUN_HEADS_AFTER = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "officials", "director",
+                               "source", "sources", "chief", "head", "manager", "administrator", "employee",
+                               "staff", "bed", "beds", "building", "ward", "guard", "board", "soldier"})
+_STOP_WORDS = frozenset("""
+the a an and or but of in on at to from by with for as than that which who whom whose was were is are be been
+being has have had will would could should may might must can did do does not no this these those its their
+his her our your my it they he she we you said says say according including while after before during since
+""".split())
+_PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,5}(?!\w)")
+_TIME_AFTER_RE = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b|gmt\b|utc\b|o['’]clock|hrs\b|h\b|local\s+time)",
+                            re.IGNORECASE)
+
+
+# --- parsing ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Core:
+    value: float
+    end: int            # token index just after the number
+    raw: float          # the value before a scale word ("20" in "20 thousand")
+    scale: int = 1
+    vague: bool = False
+    plain4: bool = False  # exactly four digits, no separators: may be a year
+    word: str = ""        # the lowercased words, for word numbers
+
+
+def _words_value(phrase: str) -> float:
+    """Value of a phrase that ``_WORD_NUM_RE`` accepted."""
+    words = [w for w in re.split(r"[\s\-‐‑–]+", phrase.lower()) if w]
+    total = cur = 0.0
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in _SMALL:
+            cur += _SMALL[w]
+        elif w in ("a", "an") and i + 1 < len(words) and words[i + 1] == "half":
+            pass
+        elif w in ("a", "an"):
+            cur = cur if cur else 1.0
+        elif w == "half":
+            cur = cur + 0.5 if cur else 0.5
+            i += 1 if i + 1 < len(words) and words[i + 1] in ("a", "an") else 0
+        elif w in ("hundred", "dozen"):
+            cur = (cur or 1) * _MULT[w]
+        elif w in _MULT:
+            total += (cur or 1) * _MULT[w]
+            cur = 0.0
+        i += 1
+    return total + cur
+
+
+def _token_index(toks: list[Token], end_offset: int, start: int) -> int | None:
+    """Index just after the token ending at ``end_offset`` (None if no token ends there)."""
+    for k in range(start, len(toks)):
+        if toks[k].end == end_offset:
+            return k + 1
+        if toks[k].end > end_offset:
+            return None
+    return None
+
+
+def _digit_core(toks: list[Token], j: int) -> _Core | None:
+    m = _NUM_TOKEN_RE.fullmatch(toks[j].text)
+    if not m:
+        return None
+    num, suf = m["num"], (m["suf"] or "").lower()
+    if num.startswith("0") and len(num) > 1 and not num.startswith("0."):
+        return None  # "0600" hours, "007" codes
+    raw = float(re.sub(r"[,\s\u00a0\u202f]", "", num))
+    scale, end = 1, j + 1
+    if suf:
+        if suf not in _SUFFIX_SCALE:
+            return None  # "7th", "1990s", "40km", "10am"
+        scale = _SUFFIX_SCALE[suf]
+    elif end < len(toks) and toks[end].low in _MULT:
+        scale, end = _MULT[toks[end].low], end + 1
+    value = raw * scale
+    if value != int(value):
+        return None
+    return _Core(value, end, raw, scale, plain4=bool(re.fullmatch(r"\d{4}", num)) and scale == 1)
+
+
+def _core_at(text: str, toks: list[Token], j: int) -> _Core | None:
+    """The number starting at token ``j``, if any (ranges are handled by the caller)."""
+    tok = toks[j]
+    if tok.text[0].isdigit():
+        return _digit_core(toks, j)
+    m = _VAGUE_RE.match(text, tok.start)
+    if m:
+        end = _token_index(toks, m.end(), j)
+        if end is not None:
+            fz = m["fz"]
+            value = _MULT[fz.lower()] if fz else _VAGUE[re.sub(r"\s+", " ", m.group().lower())]
+            return _Core(float(value), end, float(value), vague=True)
+    m = _WORD_NUM_RE.match(text, tok.start)
+    if m:
+        end = _token_index(toks, m.end(), j)
+        if end is not None:
+            value = _words_value(m.group())
+            if value == int(value):
+                return _Core(value, end, value, word=m.group().lower())
+    return None
+
+
+def parse_number(text: str) -> int | None:
+    """The value of one number expression, or None when ``text`` is not exactly a number.
+
+    "12", "3,000", "3 000", "1.5 million", "2.3m", "four", "twenty-one", "a dozen", "two hundred",
+    "a hundred", "half a million"; vague words give their conventional value ("dozens" 12,
+    "thousands" 1000). Qualifiers, ranges and anything else give None.
+    """
+    stripped = text.strip()
+    toks = tokenize(stripped)
+    if not toks:
+        return None
+    core = _core_at(stripped, toks, 0)
+    if core is None or core.end != len(toks):
+        return None
+    return int(core.value)
+
+
+# --- finding quantities ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quantity:
+    """A count found in a text: offsets (plus the caller's offset), value and qualifier."""
+
+    start: int
+    end: int
+    text: str
+    value: int
+    low: int | None
+    high: int | None
+    qualifier: str
+
+
+@dataclass(frozen=True)
+class _Cand:
+    first: int          # token index of the qualifier (or the number)
+    num: int            # token index of the number itself
+    end: int            # token index after the quantity
+    low: float
+    high: float
+    qualifier: str
+    core: _Core
+
+
+def _prefix_at(toks: list[Token], i: int) -> tuple[str, int]:
+    for words, qual in _PREFIXES:
+        n = len(words)
+        if i + n <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(words)):
+            return qual, i + n
+    return "", i
+
+
+def _compound_range(toks: list[Token], j: int) -> _Cand | None:
+    """"10-20", "10,000–15,000", "40-odd", "40-plus"."""
+    parts = _DASH_RE.split(toks[j].text)
+    if len(parts) != 2 or not parts[0][:1].isdigit():
+        return None
+    a = _NUM_TOKEN_RE.fullmatch(parts[0])
+    if not a or a["suf"]:
+        return None
+    va = float(a["num"].replace(",", ""))
+    if parts[1].lower() in ("odd", "plus"):
+        core = _Core(va, j + 1, va)
+        return _Cand(j, j, j + 1, va, va, "approx" if parts[1].lower() == "odd" else "at_least", core)
+    b = _NUM_TOKEN_RE.fullmatch(parts[1])
+    if not b or b["suf"]:
+        return None
+    vb, end, scale = float(b["num"].replace(",", "")), j + 1, 1
+    if end < len(toks) and toks[end].low in _MULT:
+        scale, end = _MULT[toks[end].low], end + 1
+    if not va < vb or 1900 <= va <= 2099 and 1900 <= vb <= 2099:
+        return None  # "2015-16", "1990-2000": periods, not counts
+    core = _Core(vb * scale, end, vb, scale)
+    return _Cand(j, j, end, va * scale, vb * scale, "range", core)
+
+
+def _range_tail(text: str, toks: list[Token], core: _Core, between: bool) -> tuple[float, float, int] | None:
+    """A second number after ``core`` that makes a range ("10 to 20", "between 10 and 20")."""
+    k = core.end
+    if k + 1 >= len(toks):
+        return None
+    sep = toks[k].low
+    if sep not in (("and",) if between else ("-", "–", "—", "to", "or")):
+        return None
+    second = _core_at(text, toks, k + 1)
+    if second is None or second.vague:
+        return None
+    low = core.value
+    if core.scale == 1 and second.scale > 1 and core.raw < second.raw:
+        low = core.raw * second.scale  # "between 10 and 20 thousand"
+    if not low < second.value:
+        return None
+    return low, second.value, second.end
+
+
+def _suffix(toks: list[Token], end: int, qualifier: str) -> tuple[str, int]:
+    if end < len(toks) and toks[end].text == "+" and toks[end].start == toks[end - 1].end:
+        return "at_least", end + 1
+    pair = tuple(t.low for t in toks[end:end + 2])
+    if pair in (("or", "more"), ("or", "over"), ("and", "more"), ("and", "above")):
+        return "at_least", end + 2
+    if pair == ("or", "so"):
+        return "approx", end + 2
+    return qualifier, end
+
+
+def _candidate(text: str, toks: list[Token], i: int) -> _Cand | None:
+    qual, j = _prefix_at(toks, i)
+    if j >= len(toks):
+        return None
+    if "-" in toks[j].text or "–" in toks[j].text:
+        cand = _compound_range(toks, j)
+        return _Cand(i, j, cand.end, cand.low, cand.high, cand.qualifier, cand.core) if cand else None
+    core = _core_at(text, toks, j)
+    if core is None:
+        return None
+    tail = _range_tail(text, toks, core, between=qual == "range")
+    if tail is not None:
+        low, high, end = tail
+        return _Cand(i, j, end, low, high, "range", core)
+    if qual == "range":  # a lone "between"/"from" is not a qualifier
+        qual, i = "", j
+    if core.vague and qual in ("", "approx"):
+        qual = "vague"
+    qual, end = _suffix(toks, core.end, qual or "exact")
+    return _Cand(i, j, end, core.value, core.value, qual, core)

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from harmwatch.model import Document, Mention, sha256_hex
+
+PUBLISHED = date(2016, 12, 16)  # a Friday
+
+
+def _doc(text: str, published: date | None = PUBLISHED) -> Document:
+    return Document(id="t", sha256=sha256_hex(text.encode()), raw=text.encode(), text=text, source="Test Wire",
+                    published=published)
+
+
+def _mentions(extractor, text: str, published: date | None = PUBLISHED) -> tuple[Mention, ...]:
+    return extractor.extract_one(_doc(text, published))
+
+
+def _asserted(ms, etype):
+    return [m for m in ms if m.type == etype and m.status == "asserted"]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("Russian warplanes struck a field hospital in Aleppo on Tuesday, killing four medics.", "air_strike"),
+        ("Mortar shells landed on a school in Homs on 3 December, wounding six pupils.", "shelling"),
+        ("About 2,000 residents were evacuated from Madaya by bus on Thursday.", "evacuation"),
+        ("Hundreds of families fled the fighting in Manbij this week.", "displacement"),
+        ("The town of Darayya has been under siege for four years.", "siege"),
+        ("Gunmen abducted a local journalist in Saraqib on Monday.", "abduction"),
+        ("Government troops recaptured the Aleppo district of Masaken Hanano on 27 November.",
+         "territory_regained"),
+        ("Crowds protested outside the Russian embassy in London on Tuesday.", "peaceful_protest"),
+    ],
+)
+def test_event_type(extractor, text, etype):
+    ms = _mentions(extractor, text)
+    assert _asserted(ms, etype), [(m.type, m.status, m.rule) for m in ms]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "status"),
+    [
+        ("The evacuation of the wounded has not yet started.", "evacuation", "negated"),
+        ("There were no signs of an exodus from the town.", "displacement", "negated"),
+        ("A new offensive could see thousands killed in the coming weeks.", "attack_on_civilians", "hypothetical"),
+        ("In 1982, government forces massacred thousands in Hama.", "attack_on_civilians", "historical"),
+    ],
+)
+def test_status_keeps_non_events_out(extractor, text, etype, status):
+    ms = [m for m in _mentions(extractor, text) if m.type == etype]
+    assert ms and all(m.status == status for m in ms), [(m.type, m.status, m.rule) for m in ms]
+
+
+def test_announcement_and_modal_estimate_are_asserted(extractor):
+    ms = _mentions(extractor, "The army dropped leaflets saying two routes will be opened for civilians.")
+    assert _asserted(ms, "agreement")
+    ms = _mentions(extractor, "A minister said as many as 80,000 people might have to be evacuated.")
+    (m,) = _asserted(ms, "evacuation")
+    assert m.certainty == "claimed" and "minister" in (m.claimed_by or "")
+    assert any(f.kind == "remaining" and f.high == 80000 for f in m.figures)
+
+
+def test_fields_of_a_claimed_strike(extractor):
+    text = ("Air strikes hit a market in Idlib on Thursday, killing at least 12 civilians, "
+            "the local council said.")
+    (m,) = _asserted(_mentions(extractor, text), "air_strike")
+    assert m.certainty == "claimed" and "local council" in (m.claimed_by or "")
+    assert m.when is not None and m.when.start == date(2016, 12, 15) and m.when.precision == "day"
+    assert any(f.kind == "killed" and f.low == 12 and f.high is None and f.qualifier == "at_least"
+               for f in m.figures)
+    assert "food" in m.targets
+    assert m.where is not None and m.where.name.lower().startswith("idlib")
+    assert text[m.evidence.start:m.evidence.end] == m.evidence.text
+    assert "trigger:" in m.rule and "status:" in m.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "certainty"),
+    [
+        ("Unverified reports say a man was shot at a checkpoint in Aleppo.", "unverified"),
+        ("Government forces are reportedly executing detainees in Aleppo.", "alleged"),
+        ("Shelling hit the old city of Aleppo on Monday.", "reported"),
+    ],
+)
+def test_certainty(extractor, text, certainty):
+    ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    assert ms and ms[0].certainty == certainty, [(m.type, m.certainty, m.rule) for m in ms]
+
+
+def test_perpetrators_are_normalized(extractor):
+    (m,) = _asserted(_mentions(extractor, "Assad's forces and Russian jets bombed a clinic in Aleppo."),
+                     "air_strike")
+    assert {a.name for a in m.perpetrators} == {"Syrian government", "Russia"}
+
+
+def test_aggregate_scope(extractor):
+    ms = _mentions(extractor, "A monitor has documented 40 massacres in Syria in November alone.")
+    assert ms and all(m.scope == "aggregate" for m in ms)
+
+
+def test_relative_dates_stay_unresolved_without_publication_date(extractor):
+    ms = _mentions(extractor, "Shelling hit the old city of Aleppo on Monday.", published=None)
+    assert ms and all(m.when is None or m.when.start is None for m in ms)
+
+
+def test_repeated_caption_counts_once_and_boilerplate_is_skipped(extractor):
+    caption = "Residents flee shelling in the Sukkari district of Aleppo on December 12, 2016."
+    text = f"{caption}\n{caption}\nShare this article\n"
+    doc = _doc(text)
+    ms = extractor.extract_one(doc)
+    assert len({m.evidence.text for m in ms}) == len(ms)
+    assert all(m.evidence.start < len(caption) + 1 for m in ms)
+
+
+def test_mentions_follow_text_order_and_have_unique_ids(extractor):
+    text = ("Shelling hit Homs on Monday. About 300 people were evacuated from Madaya on Tuesday. "
+            "Clashes broke out in Daraa on Wednesday.")
+    ms = _mentions(extractor, text)
+    starts = [m.evidence.start for m in ms]
+    assert starts == sorted(starts)
+    assert len({m.id for m in ms}) == len(ms)
+
+
+def test_extract_does_not_change_its_input(extractor):
+    doc = _doc("Air strikes hit Aleppo on Monday.")
+    before = (doc.text, doc.published)
+    extractor.extract([doc])
+    assert (doc.text, doc.published) == before
