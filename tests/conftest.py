@@ -26,6 +26,20 @@ def ingest_settings(tmp_path):
 
 # --- geo fixtures ---
 
+GEO_TEST_COUNTRIES = frozenset({"SY", "US", "TR", "IQ", "GB", "FR", "LB", "JO", "CA", "MZ", "PS", "IL", "GE"})
+
+
+@pytest.fixture(scope="session")
+def geo_gazetteer(tmp_path_factory):
+    """A gazetteer built once per test run from the packaged data, limited to a few countries for speed."""
+    from harmwatch.geo import Gazetteer
+
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
+    gaz = Gazetteer.open(path, countries=GEO_TEST_COUNTRIES)
+    yield gaz
+    gaz.close()
+
+
 # --- store fixtures ---
 # A toy corpus in a one-line grammar ("shelling at Aleppo on 2016-07-24 killed 10."), a fake
 # extractor that reads it and a fake link stage, so store/pipeline/export tests need no spaCy.
@@ -188,3 +202,29 @@ def new_store(tmp_path):
 # --- link fixtures ---
 
 # --- extract fixtures ---
+
+
+@pytest.fixture(scope="session")
+def extractor(geo_gazetteer):
+    """The real spaCy pipeline with the small test gazetteer, loaded once per run."""
+    from harmwatch.extract import Extractor
+
+    return Extractor(gazetteer=geo_gazetteer)
+
+
+@pytest.fixture(scope="session")
+def hw_env(geo_gazetteer, tmp_path_factory):
+    """Environment for CLI runs: HARMWATCH_HOME holds the prebuilt test gazetteer."""
+    home = geo_gazetteer.path.parent
+    return {"HARMWATCH_HOME": str(home), "HARMWATCH_DB": str(tmp_path_factory.mktemp("db") / "default.db")}
+
+
+@pytest.fixture(scope="session")
+def demo_db(geo_gazetteer, tmp_path_factory):
+    """The bundled demo corpus ingested and processed once: (database path, printed summary)."""
+    from harmwatch.config import Settings
+    from harmwatch.report import run_demo
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    summary = run_demo(Settings(db=str(db), home=geo_gazetteer.path.parent))
+    return str(db), summary

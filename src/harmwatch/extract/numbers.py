@@ -85,7 +85,7 @@ _PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("some",), "approx"), (("about",), "approx"), (("around",), "approx"), (("nearly",), "approx"),
     (("almost",), "approx"), (("roughly",), "approx"), (("approximately",), "approx"), (("approx",), "approx"),
     (("an", "estimated"), "approx"), (("estimated",), "approx"), (("~",), "approx"), (("close", "to"), "approx"),
-    (("circa",), "approx"), (("between",), "range"), (("from",), "range"),
+    (("circa",), "approx"), (("between",), "range_and"), (("from",), "range_to"),
 ), key=lambda p: -len(p[0])))
 
 # Words after a number that make it a duration, measure, rate, share or sum rather than a count.
@@ -102,10 +102,10 @@ francs usd eur gbp syp pence o'clock o’clock
 _CURRENCY_BEFORE = frozenset({"$", "£", "€", "¥", "₹", "usd", "eur", "gbp", "syp", "us$", "rs", "iqd", "try"})
 _ID_BEFORE = frozenset("""
 resolution resolutions article articles section chapter paragraph para page pages p pp no nos number
-numbers room flight route highway road motorway bus building block brigade division battalion regiment
-corps squadron unit item point clause phase level grade platform gate apartment floor version table figure
-fig vol volume act law decree line channel code postcode zip tel phone fax ext episode part session round
-stage class checkpoint sector zone district tower hall km aged age ages kilometre mile # № year day week
+numbers room flight route highway motorway brigade division battalion regiment corps squadron item clause
+phase level platform gate apartment floor version table figure fig vol volume act law decree channel code
+postcode zip tel phone fax ext episode session
+aged age ages # №
 """.split())
 MONTHS = {name: i for i, names in enumerate((
     "January Jan", "February Feb", "March Mar", "April Apr", "May", "June Jun", "July Jul",
@@ -117,7 +117,7 @@ ONE_NOUNS = frozenset("""
 man woman child boy girl baby infant toddler teenager teen youth civilian person resident villager farmer
 shepherd student pupil journalist reporter photographer doctor nurse medic paramedic surgeon volunteer
 worker fighter rebel militant soldier policeman officer guard protester demonstrator refugee father mother
-son daughter brother sister husband wife family hospital clinic school bakery market mosque church
+son daughter brother sister husband wife hospital clinic school bakery market mosque church
 """.split())
 # Plural nouns that make a year-like number (1900-2099) a count after all ("2000 people").
 COUNT_NOUNS = frozenset("""
@@ -126,8 +126,8 @@ militants soldiers troops refugees protesters demonstrators prisoners detainees 
 deaths victims bodies hospitals schools attacks strikes airstrikes massacres homes houses others killed
 wounded injured displaced
 """.split())
-_NOT_ONE_BEFORE = frozenset({"no", "any", "every", "each", "the", "this", "that", "which", "someone", "anyone",
-                             "everyone", "no-one", "only"})
+_NOT_ONE_BEFORE = frozenset({"no", "any", "every", "each", "the", "this", "which", "someone", "anyone",
+                             "everyone", "no-one"})
 _NOT_ONE_AFTER = frozenset({"of", "another", "side", "way", "hand", "thing", "time", "point", "another's"})
 _ONE_VERBS = frozenset({"was", "has", "had", "died", "is", "remains", "remained", "person", "other"})
 _NOUN_HEADS_AFTER = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "officials", "director",
@@ -138,7 +138,7 @@ the a an and or but of in on at to from by with for as than that which who whom 
 being has have had will would could should may might must can did do does not no this these those its their
 his her our your my it they he she we you said says say according including while after before during since
 """.split())
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,5}(?!\w)")
+_PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ \u00a0.-]\d{2,5}){1,5}(?!\w)")
 _TIME_AFTER_RE = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b|gmt\b|utc\b|o['’]clock|hrs\b|h\b|local\s+time)",
                             re.IGNORECASE)
 
@@ -343,19 +343,185 @@ def _candidate(text: str, toks: list[Token], i: int) -> _Cand | None:
     qual, j = _prefix_at(toks, i)
     if j >= len(toks):
         return None
-    if "-" in toks[j].text or "–" in toks[j].text:
+    if _DASH_RE.search(toks[j].text):
         cand = _compound_range(toks, j)
         return _Cand(i, j, cand.end, cand.low, cand.high, cand.qualifier, cand.core) if cand else None
     core = _core_at(text, toks, j)
     if core is None:
         return None
-    tail = _range_tail(text, toks, core, between=qual == "range")
+    tail = _range_tail(text, toks, core, between=qual == "range_and")
     if tail is not None:
         low, high, end = tail
         return _Cand(i, j, end, low, high, "range", core)
-    if qual == "range":  # a lone "between"/"from" is not a qualifier
+    if qual.startswith("range"):  # a lone "between"/"from" is not a qualifier
         qual, i = "", j
     if core.vague and qual in ("", "approx"):
         qual = "vague"
     qual, end = _suffix(toks, core.end, qual or "exact")
     return _Cand(i, j, end, core.value, core.value, qual, core)
+
+
+# --- what is not a count ---------------------------------------------------------------------------------
+
+def _phone_like(s: str) -> bool:
+    groups = re.findall(r"\d+", s)
+    digits = sum(len(g) for g in groups)
+    if s.startswith(("+", "(")):
+        return digits >= 7
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+", s):
+        return False  # "3 000 000" is a number with thin spaces
+    if len(groups) >= 3:
+        return digits >= 7
+    a, b = groups[0], groups[1]
+    return (len(a), len(b)) == (3, 4) or (a.startswith("0") and digits >= 7)
+
+
+def _is_month(tok: Token | None) -> bool:
+    return tok is not None and tok.text.rstrip(".") in MONTHS
+
+
+def _count_noun_follows(toks: list[Token], k: int) -> bool:
+    for t in toks[k:k + 3]:
+        if t.low in COUNT_NOUNS:
+            return True
+        if t.low in _STOP_WORDS or not t.text[0].isalpha():
+            return False
+    return False
+
+
+def _glued(text: str, toks: list[Token], c: _Cand) -> bool:
+    """Numbers stuck to "/", ":", "." or "%" are dates, times, scores, versions or shares."""
+    num, last = toks[c.num], toks[c.core.end - 1]
+    if num.start > 0 and text[num.start - 1] in "/:.#№-":
+        return True
+    after = text[last.end:last.end + 2]
+    return after[:1] in ("%", "°") or (after[:1] in ("/", ":") and after[1:2].isdigit())
+
+
+def _before_says_not_count(toks: list[Token], c: _Cand) -> bool:
+    """Currency, identifier and age words, and month names before the number."""
+    k = c.num - 1
+    prev = toks[k] if k >= 0 else None
+    if prev is None:
+        return False
+    if prev.text == "." and k >= 1:
+        k, prev = k - 1, toks[k - 1]
+    prev2 = toks[k - 1].low if k >= 1 else ""
+    if prev.low in _CURRENCY_BEFORE or prev.text.endswith("$") or prev.low in _ID_BEFORE:
+        return True
+    if (prev2, prev.low) == ("age", "of"):
+        return True
+    if prev.low in ("under", "below") and prev2 in ("children", "kids", "boys", "girls", "minors", "those"):
+        return True
+    return _is_month(prev) and prev.text[0].isupper() and not _count_noun_follows(toks, c.end)
+
+
+def _after_says_not_count(text: str, toks: list[Token], c: _Cand) -> bool:
+    """Units, currencies, months and clock words after the number."""
+    nxt = toks[c.end] if c.end < len(toks) else None
+    if nxt is None:
+        return False
+    if nxt.low in _UNIT_AFTER or (_is_month(nxt) and nxt.text[0].isupper()):
+        return True
+    if nxt.low == "of" and c.end + 1 < len(toks) and toks[c.end + 1].low in _UNIT_AFTER:
+        return True  # "millions of dollars", "dozens of kilometres"
+    return bool(_TIME_AFTER_RE.match(text, toks[c.end - 1].end))
+
+
+def _is_list_marker(text: str, toks: list[Token], c: _Cand) -> bool:
+    num = toks[c.num]
+    nxt = toks[c.end] if c.end < len(toks) else None
+    prev = toks[c.num - 1] if c.num > 0 else None
+    if prev is not None and nxt is not None and (prev.text, nxt.text) in (("(", ")"), ("[", "]")):
+        return True
+    line_start = text.rfind("\n", 0, num.start) + 1
+    return (c.first == c.num and not text[line_start:num.start].strip()
+            and nxt is not None and nxt.text in (".", ")") and nxt.start == toks[c.end - 1].end)
+
+
+def _is_year(toks: list[Token], c: _Cand) -> bool:
+    if not c.core.plain4:
+        return False
+    if c.qualifier == "range":
+        return 1900 <= c.low <= 2099 and 1900 <= c.high <= 2099
+    return 1900 <= c.core.value <= 2099 and not _count_noun_follows(toks, c.end)
+
+
+def _one_is_count(toks: list[Token], c: _Cand) -> bool:
+    """"one" counts only before a person or facility noun, or with a qualifier ("at least one")."""
+    prev = toks[c.num - 1].low if c.num > 0 else ""
+    nxt = toks[c.end].low if c.end < len(toks) else ""
+    if prev in _NOT_ONE_BEFORE or nxt in _NOT_ONE_AFTER:
+        return False
+    if c.first != c.num or c.qualifier == "range" or nxt in _ONE_VERBS:
+        return True
+    return _noun_within(toks, c.end, ONE_NOUNS)
+
+
+def _noun_within(toks: list[Token], k: int, nouns: frozenset[str]) -> bool:
+    for t in toks[k:k + 3]:
+        if t.low in nouns:
+            return True
+        if t.low in _STOP_WORDS or not (t.text[0].isalpha() or _DASH_RE.search(t.text)):
+            return False
+    return False
+
+
+def _excluded(text: str, toks: list[Token], c: _Cand, phones: list[tuple[int, int]]) -> bool:
+    start = toks[c.num].start
+    if any(a <= start < b for a, b in phones):
+        return True
+    if c.core.word == "one" and not _one_is_count(toks, c):
+        return True
+    return (_glued(text, toks, c) or _before_says_not_count(toks, c) or _after_says_not_count(text, toks, c)
+            or _is_list_marker(text, toks, c) or _is_year(toks, c))
+
+
+def _article_at(toks: list[Token], i: int) -> int | None:
+    """"a man", "a maternity hospital", "a 7-year-old boy": the token index of the noun, if any."""
+    if toks[i].low not in ("a", "an"):
+        return None
+    for k in range(i + 1, min(i + 4, len(toks))):
+        t = toks[k]
+        if t.low in ONE_NOUNS:
+            after = toks[k + 1].low if k + 1 < len(toks) else ""
+            return None if after in _NOUN_HEADS_AFTER else k
+        if t.low in _STOP_WORDS or not (t.text[0].isalpha() or _DASH_RE.search(t.text)):
+            return None
+    return None
+
+
+def _quantity(text: str, toks: list[Token], c: _Cand, offset: int) -> Quantity:
+    start, end = toks[c.first].start, toks[c.end - 1].end
+    low, high = int(c.low), int(c.high)
+    if c.qualifier == "range":
+        return Quantity(start + offset, end + offset, text[start:end], (low + high) // 2, low, high, "range")
+    bounds = {"at_least": (low, None), "at_most": (None, high)}.get(c.qualifier, (low, high))
+    return Quantity(start + offset, end + offset, text[start:end], low, bounds[0], bounds[1], c.qualifier)
+
+
+def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
+    """Every count in ``text``, in text order; offsets are shifted by ``offset``.
+
+    Qualifiers follow ``taxonomy.md``: exact, approx ("some", "about"), at_least ("more than", "40+"),
+    at_most ("up to", "as many as"), range ("between 10 and 20", "10-20") and vague ("dozens" 12,
+    "thousands" 1000). "a"/"an"/"one" before a person or facility noun count as one.
+    """
+    toks = tokenize(text)
+    phones = [m.span() for m in _PHONE_RE.finditer(text) if _phone_like(m.group())]
+    out: list[Quantity] = []
+    i = 0
+    while i < len(toks):
+        c = _candidate(text, toks, i)
+        if c is not None:
+            if not _excluded(text, toks, c, phones):
+                out.append(_quantity(text, toks, c, offset))
+                i = c.end
+            else:
+                i = max(i + 1, c.num + 1) if c.first != c.num else c.end
+            continue
+        if _article_at(toks, i) is not None:
+            one = _Core(1.0, i + 1, 1.0)
+            out.append(_quantity(text, toks, _Cand(i, i, i + 1, 1.0, 1.0, "exact", one), offset))
+        i += 1
+    return out

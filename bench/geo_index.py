@@ -1,0 +1,117 @@
+"""Gazetteer index figures: build time, size on disk, load time, memory; optionally geoparsing accuracy.
+
+    .venv/bin/python bench/geo_index.py            # build into a temp dir and measure
+    .venv/bin/python bench/geo_index.py --eval     # also score geoparse on ../shared/eval/geo
+
+Build and load each run in a fresh child process, so their peak memory is their own.
+``--eval`` needs ../shared (the benchmark sets); it is skipped with a message when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+GEO_SETS = ("tr-news", "lgl", "geowebnews", "geovirus")
+PROBES = ("Homs", "Deir ez-Zor", "Paris", "Georgia", "Springfield", "Syrian", "Idlib province", "Minn.")
+
+
+def _child_build(path: Path) -> dict[str, float]:
+    from harmwatch.geo import Gazetteer
+
+    t0 = time.perf_counter()
+    Gazetteer.build(path)
+    return {"build_s": time.perf_counter() - t0}
+
+
+def _child_load(path: Path) -> dict[str, float]:
+    from harmwatch.geo import Gazetteer
+
+    t0 = time.perf_counter()
+    gaz = Gazetteer.open(path)
+    gaz.candidates("Aleppo")
+    load = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    for name in PROBES:  # first lookups: nothing cached yet
+        gaz.matches(name)
+    lookups = (time.perf_counter() - t1) / len(PROBES)
+    return {"load_s": load, "lookup_ms": lookups * 1000}
+
+
+def _run_child(kind: str, path: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)], check=True,
+                         capture_output=True, text=True).stdout
+    figures: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return figures
+
+
+def _score(pred: Path, gold: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "geo", str(pred), str(gold)],
+                         check=True, capture_output=True, text=True).stdout
+    summary = out.strip().splitlines()[-1].split()
+    return {k: float(v) for k, v in (item.split("=") for item in summary[1:])}
+
+
+def _evaluate(index: Path, work: Path) -> None:
+    if not (SHARED / "eval" / "geo").is_dir():
+        print(f"\n--eval skipped: {SHARED / 'eval' / 'geo'} is missing "
+              "(it ships only with the dev workspace).")
+        return
+    from harmwatch.geo import Gazetteer, geoparse
+
+    gaz = Gazetteer.open(index)
+    print(f"\n{'set':<12} {'mode':<10} {'acc@161':>8} {'span F1':>8} {'median km':>10} {'seconds':>8}")
+    for name in GEO_SETS:
+        gold = SHARED / "eval" / "geo" / f"{name}.dev.jsonl"
+        with gold.open(encoding="utf-8") as fh:  # not splitlines(): texts hold U+2028
+            recs = [json.loads(line) for line in fh if line.strip()]
+        for rec in recs:  # strip the answers, as score.py strip-geo does
+            rec["toponyms"] = [{"start": t["start"], "end": t["end"]} for t in rec["toponyms"]]
+        for given in (True, False):
+            pred = work / f"{name}.{given}.jsonl"
+            t0 = time.perf_counter()
+            with pred.open("w", encoding="utf-8") as fh:
+                for line in geoparse(recs, given_spans=given, gazetteer=gaz):
+                    fh.write(json.dumps(line) + "\n")
+            took = time.perf_counter() - t0
+            s = _score(pred, gold)
+            mode = "given" if given else "detect"
+            print(f"{name:<12} {mode:<10} {s['acc161']:>8.3f} {s['span_f1']:>8.3f} {s['median_km']:>10.1f} "
+                  f"{took:>8.1f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--eval", action="store_true", help="also score geoparse on ../shared/eval/geo")
+    ap.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, path = args.child
+        figures = (_child_build if kind == "build" else _child_load)(Path(path))
+        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "gazetteer.sqlite"
+        build = _run_child("build", index)
+        load = _run_child("load", index)
+        print(f"{'figure':<28} {'value':>10}")
+        print(f"{'build time (s)':<28} {build['build_s']:>10.1f}")
+        print(f"{'build peak memory (MB)':<28} {build['peak_rss_mb']:>10.0f}")
+        print(f"{'index size on disk (MB)':<28} {index.stat().st_size / 2**20:>10.1f}")
+        print(f"{'open + first lookup (s)':<28} {load['load_s']:>10.3f}")
+        print(f"{'uncached lookup (ms)':<28} {load['lookup_ms']:>10.3f}")
+        print(f"{'reader peak memory (MB)':<28} {load['peak_rss_mb']:>10.0f}")
+        if args.eval:
+            _evaluate(index, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+"""The geocoding stage: normalisation, gazetteer index, resolution, spaCy component, geoparse."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+
+from harmwatch.errors import GeoError, IngestError
+from harmwatch.geo import Gazetteer, geoparse, normalize_name, resolve
+from harmwatch.geo import index as geo_index
+from harmwatch.geo.index import FUZZY
+from harmwatch.geo.sources import ALT, DEMONYM, PRIMARY, Entry
+from harmwatch.model import PLACE_PRECISIONS, Toponym
+
+# --- normalisation ---
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Ma`arrat al-Nu'man", "Maarat an-Numan"),
+    ("Dayr az-Zawr", "Deir ez-Zor"),
+    ("Sheikh Maqsoud", "Shaykh Maqsud"),
+    ("Kfar Nabl", "Kafr Nabl"),
+    ("Raqqah", "Raqqa"),
+    ("Jisr ash-Shughur", "Jisr al Shughur"),
+    ("Ḩalab", "Halab"),
+    ("The Hague", "Hague"),
+    ("ALEPPO", "aleppo"),
+    ("St. Louis", "Saint Louis"),
+    ("Beirut", "Bayrut"),
+])
+def test_spelling_variants_share_a_key(a: str, b: str) -> None:
+    assert normalize_name(a) == normalize_name(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Aleppo", "Idlib"),
+    ("Homs", "Hama"),
+    ("Paris", "Parish"),
+    ("Al Bab", "Bab al-Hawa"),
+])
+def test_different_names_keep_different_keys(a: str, b: str) -> None:
+    assert normalize_name(a) != normalize_name(b)
+
+
+@pytest.mark.parametrize("name", ["", "  ", "-", "'"])
+def test_names_without_letters_normalise_to_empty(name: str) -> None:
+    assert normalize_name(name) == ""
+
+
+def test_arabic_script_keeps_its_letters() -> None:
+    key = normalize_name("حلب")
+    assert key and key == normalize_name(" حلب ")
+
+
+def test_only_an_article_before_a_name_is_unified() -> None:
+    assert normalize_name("El Paso") == normalize_name("al-Paso")
+    assert normalize_name("El") == "el" != normalize_name("Al")
+
+
+# --- gazetteer candidates ---
+
+
+def test_candidates_find_the_syrian_city(geo_gazetteer: Gazetteer) -> None:
+    places = geo_gazetteer.candidates("Aleppo")
+    city = [p for p in places if p.feature == "PPL" and p.country == "SY"]
+    assert city and city[0].geonameid and city[0].geonameid.isdigit()
+    assert 35 < (city[0].lat or 0) < 37 and 36 < (city[0].lon or 0) < 38
+
+
+def test_transliterations_reach_the_same_place(geo_gazetteer: Gazetteer) -> None:
+    a = geo_gazetteer.candidates("Dayr az-Zawr")
+    b = geo_gazetteer.candidates("Deir ez-Zor")
+    assert a and a == b and all(p.country == "SY" for p in a)
+
+
+def test_alternate_names_in_arabic_script(geo_gazetteer: Gazetteer) -> None:
+    assert any(p.country == "SY" and p.feature == "PPL" for p in geo_gazetteer.candidates("حلب"))
+
+
+def test_demonym_maps_to_its_country(geo_gazetteer: Gazetteer) -> None:
+    found = geo_gazetteer.matches("Syrian")
+    assert found[0].place.feature == "PCLI" and found[0].place.country == "SY"
+    assert found[0].kind == DEMONYM
+
+
+def test_fuzzy_match_only_when_nothing_matches_exactly(geo_gazetteer: Gazetteer) -> None:
+    typo = geo_gazetteer.matches("Jisr al-Shughor")
+    assert typo and all(m.kind == FUZZY and 0.9 <= m.similarity < 1 for m in typo)
+    assert typo[0].place.country == "SY"
+    assert geo_gazetteer.matches("Jisr al-Shughor", fuzzy=False) == []
+    assert all(m.kind != FUZZY for m in geo_gazetteer.matches("Jisr al-Shughur"))
+
+
+def test_unknown_name_has_no_candidates(geo_gazetteer: Gazetteer) -> None:
+    assert geo_gazetteer.candidates("Qwxzzyville") == []
+    assert geo_gazetteer.candidates("") == []
+
+
+def test_candidate_limit(geo_gazetteer: Gazetteer) -> None:
+    assert len(geo_gazetteer.candidates("Springfield", limit=3)) == 3
+
+
+@pytest.mark.parametrize("name, country, feature", [
+    ("Middle East", None, "RGN"),
+    ("Europe", None, "CONT"),
+    ("Minn.", "US", "ADM1"),
+    ("Granville County", "US", "ADM2"),
+    ("U.S.", "US", "PCLI"),
+])
+def test_regions_abbreviations_and_aliases(geo_gazetteer: Gazetteer, name: str, country: str | None,
+                                           feature: str) -> None:
+    top = geo_gazetteer.candidates(name)[0]
+    assert (top.country, top.feature) == (country, feature)
+
+
+def test_country_lookup(geo_gazetteer: Gazetteer) -> None:
+    syria = geo_gazetteer.country("sy")
+    assert syria is not None and syria.precision == "country" and syria.name == "Syria"
+    assert geo_gazetteer.country("XX") is None
+    assert "TR" in geo_gazetteer.neighbours("SY")
+
+
+# --- resolution in context ---
+
+
+def _spans(text: str, *names: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for n in names:
+        start = text.index(n, pos)
+        out.append((start, start + len(n)))
+        pos = start + len(n)
+    return out
+
+
+def _resolve(gaz: Gazetteer, text: str, *names: str) -> list[Toponym]:
+    return resolve(text, _spans(text, *names), gaz)
+
+
+def test_every_chosen_place_explains_itself(geo_gazetteer: Gazetteer) -> None:
+    text = "Shelling hit Aleppo and Idlib province, Syrian activists said, as talks went on in Europe."
+    topos = _resolve(geo_gazetteer, text, "Aleppo", "Idlib province", "Syrian", "Europe")
+    assert [t.text for t in topos] == ["Aleppo", "Idlib province", "Syrian", "Europe"]
+    for t in topos:
+        assert t.place is not None and t.place.reason and 0 < t.place.score <= 1
+        assert t.place.precision in PLACE_PRECISIONS
+        assert t.place.geonameid is None or t.place.geonameid.isdigit()
+    assert [t.place.precision for t in topos if t.place] == ["city", "region", "country", "continent"]
+    assert [t.place.country for t in topos if t.place][:3] == ["SY", "SY", "SY"]
+
+
+def test_aleppo_resolves_to_syria(geo_gazetteer: Gazetteer) -> None:
+    (t,) = _resolve(geo_gazetteer, "Shelling hit Aleppo on Sunday.", "Aleppo")
+    assert t.place and t.place.country == "SY" and t.place.precision == "city"
+
+
+@pytest.mark.parametrize("text, names, expect", [
+    ("Floods hit Paris, Texas, and nearby Dallas.", ("Paris", "Texas", "Dallas"), ("US", "Texas")),
+    ("Protesters filled the streets of Paris and Lyon.", ("Paris", "Lyon"), ("FR", None)),
+    ("A plant in Lebanon, Tennessee closed.", ("Lebanon", "Tennessee"), ("US", "Tennessee")),
+    ("Rockets from Lebanon hit northern Israel.", ("Lebanon", "Israel"), ("LB", None)),
+])
+def test_context_picks_the_namesake(geo_gazetteer: Gazetteer, text: str, names: tuple[str, ...],
+                                    expect: tuple[str, str | None]) -> None:
+    first = _resolve(geo_gazetteer, text, *names)[0].place
+    assert first is not None and first.country == expect[0]
+    if expect[1]:
+        assert first.admin1 == expect[1]
+
+
+@pytest.mark.parametrize("text, names, country", [
+    ("The mayor of Atlanta said Georgia would send help to Savannah.", ("Atlanta", "Georgia"), "US"),
+    ("Talks in Tbilisi: Georgia and Russia disagree.", ("Tbilisi", "Georgia"), "GE"),
+])
+def test_country_focus_decides_georgia(geo_gazetteer: Gazetteer, text: str, names: tuple[str, ...],
+                                       country: str) -> None:
+    assert _resolve(geo_gazetteer, text, *names)[1].place.country == country  # type: ignore[union-attr]
+
+
+def test_repeats_of_a_name_share_one_place(geo_gazetteer: Gazetteer) -> None:
+    text = "Paris was calm. Later, in Paris, Texas, a storm hit. Paris residents cleaned up."
+    topos = _resolve(geo_gazetteer, text, "Paris", "Paris", "Texas", "Paris")
+    assert {(t.place.name, t.place.country) for t in (topos[0], topos[1], topos[3]) if t.place} == {
+        ("Paris", "US")}
+
+
+def test_unknown_names_stay_unresolved(geo_gazetteer: Gazetteer) -> None:
+    text = "Clashes near Qwxzzyville and Homs."
+    topos = _resolve(geo_gazetteer, text, "Qwxzzyville", "Homs")
+    assert topos[0].place is None and topos[0].text == "Qwxzzyville"
+    assert topos[1].place is not None and topos[1].place.country == "SY"
+
+
+def test_no_spans_no_toponyms(geo_gazetteer: Gazetteer) -> None:
+    assert resolve("Nothing to see.", [], geo_gazetteer) == []
+
+
+# --- spaCy component ---
+
+
+@pytest.fixture
+def ruled_nlp(geo_gazetteer: Gazetteer) -> spacy.language.Language:
+    """A blank English pipeline whose "NER" is a fixed entity ruler, so the test does not hang on a model."""
+    from harmwatch.geo import component
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([  # type: ignore[attr-defined]
+        {"label": "GPE", "pattern": "Aleppo"}, {"label": "NORP", "pattern": "Syrian"},
+        {"label": "NORP", "pattern": "Democrats"}, {"label": "GPE", "pattern": "Qwxzzland"},
+        {"label": "PERSON", "pattern": [{"TEXT": "Kafr"}, {"TEXT": "Nabl"}]},
+    ])
+    pipe = nlp.add_pipe("harmwatch_places")
+    assert isinstance(pipe, component.PlaceResolver)
+    pipe.gazetteer = geo_gazetteer
+    return nlp
+
+
+def test_component_writes_place_spans(ruled_nlp: spacy.language.Language) -> None:
+    doc = ruled_nlp("Syrian Democrats said shelling near Kafr Nabl and Aleppo hit Qwxzzland and Homs.")
+    spans = doc.spans["hw_places"]
+    found = {s.text: s._.place for s in spans}
+    assert found["Syrian"] is not None and found["Syrian"].precision == "country"
+    assert "Democrats" not in found  # a NORP that is no country's demonym
+    assert found["Kafr Nabl"] is not None and found["Kafr Nabl"].country == "SY"  # PERSON after "near"
+    assert found["Aleppo"] is not None and found["Aleppo"].country == "SY"
+    assert "Qwxzzland" in found and found["Qwxzzland"] is None  # a GPE the gazetteer does not know
+    assert found["Homs"] is not None and found["Homs"].country == "SY"  # missed by the "NER"
+    assert [s.start_char for s in spans] == sorted(s.start_char for s in spans)
+
+
+def test_component_ignores_capitalised_words_at_sentence_start(ruled_nlp: spacy.language.Language) -> None:
+    doc = ruled_nlp("Paris said nothing.")
+    assert [s.text for s in doc.spans["hw_places"]] == []
+
+
+def test_component_opens_the_default_gazetteer_lazily(geo_gazetteer: Gazetteer, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from harmwatch.geo.component import PlaceResolver
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "gazetteer.sqlite").write_bytes(geo_gazetteer.path.read_bytes())
+    monkeypatch.setenv("HARMWATCH_HOME", str(home))
+    pipe = PlaceResolver()
+    assert pipe.gazetteer is None
+    doc = pipe(spacy.blank("en")("Fighting in Aleppo."))
+    assert pipe.gazetteer is not None and pipe.gazetteer.path == home / "gazetteer.sqlite"
+    assert [s.text for s in doc.spans["hw_places"]] == ["Aleppo"]
+
+
+# --- geoparse ---
+
+
+def test_geoparse_given_spans_keeps_order_and_shape(geo_gazetteer: Gazetteer) -> None:
+    text = "Aid reached Homs and Hama in Syria."
+    recs = [{"id": 7, "text": text, "toponyms": [{"start": s, "end": e} for s, e in
+                                                  _spans(text, "Homs", "Hama", "Syria")[::-1]]},
+            {"id": "b", "text": "No places here.", "toponyms": []}]
+    spans = [(t["start"], t["end"]) for t in recs[0]["toponyms"]]  # type: ignore[index]
+    out = list(geoparse(recs, given_spans=True, gazetteer=geo_gazetteer))
+    assert [o["id"] for o in out] == ["7", "b"]
+    assert [(t["start"], t["end"]) for t in out[0]["toponyms"]] == spans
+    for t in out[0]["toponyms"]:
+        assert set(t) == {"start", "end", "name", "lat", "lon", "geonameid", "country"}
+        assert isinstance(t["lat"], float) and t["country"] == "SY"
+    assert out[1]["toponyms"] == []
+
+
+@pytest.mark.parametrize("rec", [
+    {"id": "x"},
+    {"id": "x", "text": "Homs.", "toponyms": [{"start": 0, "end": 99}]},
+    {"id": "x", "text": "Homs.", "toponyms": [{"start": "a", "end": 4}]},
+])
+def test_geoparse_rejects_bad_records(geo_gazetteer: Gazetteer, rec: dict) -> None:
+    with pytest.raises(IngestError):
+        list(geoparse([rec], given_spans=True, gazetteer=geo_gazetteer))
+
+
+def test_geoparse_detects_with_the_given_pipeline(geo_gazetteer: Gazetteer,
+                                                  ruled_nlp: spacy.language.Language) -> None:
+    text = "Shelling near Kafr Nabl and Aleppo."
+    out = list(geoparse(iter([{"id": "d", "text": text, "toponyms": [{"start": 0, "end": 3}]}]),
+                        given_spans=False, gazetteer=geo_gazetteer, nlp=ruled_nlp))
+    assert [text[t["start"]:t["end"]] for t in out[0]["toponyms"]] == ["Kafr Nabl", "Aleppo"]
+    assert all(t["country"] == "SY" for t in out[0]["toponyms"])
+
+
+# --- index build ---
+
+
+def _tiny_entries(countries: object = None) -> Iterator[Entry]:
+    yield Entry("Alpha", 10.0, 20.0, "PPL", "SY", "North", 5000, "1", "test", (("Alpha", PRIMARY),))
+    yield Entry("Beta", 11.0, 21.0, "PPL", "SY", "North", 50, "2", "test",
+                (("Beta", PRIMARY), ("Al-Beta", ALT)))
+    yield Entry("Syria", 35.0, 38.0, "PCLI", "SY", None, 10**7, "3", "test",
+                (("Syria", PRIMARY), ("Syrian", DEMONYM)), ("TR",))
+
+
+def _dump(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT * FROM place ORDER BY id").fetchall()
+        return rows + conn.execute("SELECT * FROM name ORDER BY key, place").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def tiny_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(geo_index, "all_entries", _tiny_entries)
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_build_is_idempotent(tmp_path: Path) -> None:
+    a = Gazetteer.build(tmp_path / "a.sqlite")
+    b = Gazetteer.build(tmp_path / "b.sqlite")
+    assert _dump(a) == _dump(b) and _dump(a)
+    gaz = Gazetteer.open(a)
+    assert [p.name for p in gaz.candidates("al beta")] == ["Beta"]
+    assert gaz.meta()["version"] == str(geo_index.GAZETTEER_VERSION)
+    gaz.close()
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_open_reuses_a_current_index_and_rebuilds_a_stale_one(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.sqlite"
+    Gazetteer.open(path).close()
+    first = path.stat().st_mtime_ns
+    Gazetteer.open(path).close()
+    assert path.stat().st_mtime_ns == first  # current: not rebuilt
+    monkeypatch.setattr(geo_index, "GAZETTEER_VERSION", geo_index.GAZETTEER_VERSION + 1)
+    gaz = Gazetteer.open(path)
+    assert gaz.meta()["version"] == str(geo_index.GAZETTEER_VERSION)
+    gaz.close()
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_a_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    path.write_bytes(b"not a database")
+    gaz = Gazetteer.open(path)
+    assert gaz.candidates("Alpha")[0].geonameid == "1"
+    gaz.close()
+
+
+def test_a_failed_build_leaves_no_half_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(countries: object = None) -> Iterator[Entry]:
+        yield from _tiny_entries()
+        raise GeoError("source vanished mid-build")
+
+    monkeypatch.setattr(geo_index, "all_entries", _tiny_entries)
+    path = Gazetteer.build(tmp_path / "g.sqlite")
+    before = _dump(path)
+    monkeypatch.setattr(geo_index, "all_entries", broken)
+    with pytest.raises(GeoError):
+        Gazetteer.build(path)
+    with pytest.raises(GeoError):
+        Gazetteer.build(tmp_path / "new.sqlite")
+    assert _dump(path) == before  # the old index is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.sqlite"]  # no temp file, no new index
+
+
+def test_build_into_an_unwritable_place_says_what_to_do(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(GeoError, match="HARMWATCH_HOME"):
+        Gazetteer.build(blocker / "sub" / "g.sqlite")
