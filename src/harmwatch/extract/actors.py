@@ -59,7 +59,7 @@ def _read(path: Path | None) -> list[tuple[str, Actor]]:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read actor dictionary {path}: {exc}; pass a UTF-8 CSV file.") from exc
         where = str(path)
-    rows = []
+    rows: list[tuple[str, Actor]] = []
     for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         try:
             actor = Actor(row["name"].strip(), int(row.get("inter") or 0))

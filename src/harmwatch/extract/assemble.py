@@ -107,7 +107,9 @@ def _clauses(sent: Span) -> list[tuple[int, int]]:
 def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Figure]) -> list[Candidate]:
     found = [t for t in doc.spans["hw_triggers"] if start <= t.start_char and t.end_char <= end]
     strong = [t for t in found if t._.hw_strength == lx.STRONG]
-    chosen = strong or [t for t in found if t._.hw_strength == lx.WEAK]
+    # A weak word ("bombardment", "killed") still counts next to a strong non-violent one ("ceasefire").
+    covered = {t.label_ for t in strong} | (VIOLENT if any(t.label_ in VIOLENT for t in strong) else set())
+    chosen = strong + [t for t in found if t._.hw_strength == lx.WEAK and t.label_ not in covered]
     clause_text = doc.text[start:end]
     sent_text = sent.text
     out = [Candidate(_retype(t, clause_text, sent_text, doc, sent), t, t._.hw_rule) for t in chosen]
@@ -183,10 +185,23 @@ def _figures_for(etype: str, figures: Sequence[Figure], types: Sequence[str]) ->
     return tuple(out)
 
 
-def _places_in(doc: Doc, start: int, end: int) -> list[Place]:
+def _places_in(doc: Doc, start: int, end: int, *, locations_only: bool = False) -> list[Place]:
+    """Resolved places named in [start, end); with ``locations_only``, not demonyms or actor names."""
     spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
-    return [s._.place for s in spans if start <= s.start_char < end and s._.place is not None
-            and s._.place.lat is not None]
+    actors = doc.spans["hw_actors"]
+    out = []
+    for s in spans:
+        place = s._.place
+        if not (start <= s.start_char < end) or place is None or place.lat is None:
+            continue
+        if locations_only and (s.label_ == "NORP" or _overlaps_any(s, actors)):
+            continue
+        out.append(place)
+    return out
+
+
+def _overlaps_any(span: Span, others: Sequence[Span]) -> bool:
+    return any(o.start_char < span.end_char and span.start_char < o.end_char for o in others)
 
 
 _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "region": 4, "country": 5,
@@ -194,16 +209,26 @@ _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "re
 
 
 def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> Place | None:
-    places = _places_in(doc, start, end) or _places_in(doc, sent.start_char, sent.end_char)
+    """The clause's most precise place, else the sentence's, else the document's focus city.
+
+    A country-level place gives way to the focus city when that city lies in the country:
+    "Syria" in an Aleppo report most often means the fighting in Aleppo.
+    """
+    places = (_places_in(doc, start, end, locations_only=True)
+              or _places_in(doc, sent.start_char, sent.end_char, locations_only=True))
     if not places:
         return focus
-    return min(places, key=lambda p: _PRECISION_RANK.get(p.precision, 9))
+    best = min(places, key=lambda p: _PRECISION_RANK.get(p.precision, 9))
+    if (focus is not None and _PRECISION_RANK.get(best.precision, 9) >= _PRECISION_RANK["region"]
+            and best.country == focus.country):
+        return focus
+    return best
 
 
 def _focus_place(doc: Doc) -> Place | None:
     """The city the document names most often: where its statements happen by default."""
     counts: dict[str, tuple[int, Place]] = {}
-    for place in _places_in(doc, 0, len(doc.text)):
+    for place in _places_in(doc, 0, len(doc.text), locations_only=True):
         if place.precision in ("city", "neighbourhood", "exact"):
             key = place.geonameid or place.name
             counts[key] = (counts.get(key, (0, place))[0] + 1, place)

@@ -39,7 +39,8 @@ _NOUNS: dict[str, _Noun] = {
              "others victims syrians iraqis yemenis afghans palestinians kurds shoppers passengers farmers "
              "workers migrants worshippers mourners bystanders pedestrians members"),
     **_nouns("person", "civilians", "civilians civilian man men woman journalists journalist reporters "
-             "students volunteers father mother brother sister husband wife aid_workers rescue_workers"),
+             "students teachers teacher volunteers father mother brother sister husband wife aid_workers "
+             "rescue_workers"),
     **_nouns("person", "women", "women"),
     **_nouns("person", "children", "children child kids boys boy girls girl babies baby infants infant "
              "toddlers toddler minors teenagers pupils schoolchildren son daughter"),
@@ -57,8 +58,9 @@ _NOUNS: dict[str, _Noun] = {
     **_nouns("person", "people", "deaths fatalities bodies lives", "killed"),
     **_nouns("person", "people", "injuries", "injured"),
     **_nouns("person", "people", "evacuees", "evacuated", weak=True),
-    **_nouns("facility", "hospitals", "hospitals hospital clinics clinic medical_facilities health_facilities "
-             "health_centres health_centers medical_centres medical_centers medical_points"),
+    **_nouns("facility", "hospitals", "hospitals hospital clinics clinic medical_facilities "
+             "health_facilities health_centres health_centers medical_centres medical_centers "
+             "medical_points"),
     **_nouns("facility", "schools", "schools school kindergartens universities education_facilities"),
     **_nouns("facility", "bakeries", "bakeries bakery"),
     **_nouns("facility", "markets", "markets market"),
@@ -81,8 +83,9 @@ _NOUNS: dict[str, _Noun] = {
 }
 # Words that are a kind and can stand as the head ("12 dead") or modify a noun ("wounded people").
 _KIND_ADJ = {"dead": "killed", "killed": "killed", "wounded": "injured", "injured": "injured",
-             "displaced": "displaced", "besieged": "besieged", "trapped": "remaining", "stranded": "remaining",
-             "missing": "missing", "detained": "detained", "abducted": "abducted", "kidnapped": "abducted",
+             "displaced": "displaced", "besieged": "besieged", "trapped": "remaining",
+             "stranded": "remaining", "missing": "missing", "detained": "detained",
+             "abducted": "abducted", "kidnapped": "abducted",
              "evacuated": "evacuated"}
 
 
@@ -108,12 +111,15 @@ _PERSON_PHRASES = [
     *_phrases("killed", "killed/tb|killing/b|kills/tb|died|die|dies|dead|shot dead/tb|shot and killed/tb|"
               "lost their lives|lost their life|lost his life|lost her life|executed/tb|executing/b|"
               "massacred/tb|massacring/b|murdered/tb|murdering/b|slain|slaughtered/tb|perished|"
-              "death toll/b|toll/b|burned to death|beaten to death|claimed the lives of/b"),
-    *_phrases("killed_or_injured", "killed or wounded/tb|killed or injured/tb|dead or wounded|killed and wounded/tb|"
-              "killed and injured/tb|dead and wounded|shot/tb|casualty toll/b"),
+              "death toll/b|toll/b|burned to death|beaten to death|claimed the lives of/b|bodies of/b|"
+              "number of dead/b|number of deaths/b"),
+    *_phrases("killed_or_injured", "killed or wounded/tb|killed or injured/tb|dead or wounded|"
+              "killed and wounded/tb|killed and injured/tb|dead and wounded|shot/tb|casualty toll/b|casualties/b|"
+              "number of casualties/b"),
     *_phrases("injured", "wounded/tb|wounding/b|injured/tb|injuring/b|hurt/t|maimed/tb|sustained injuries|"
-              "suffered injuries"),
-    *_phrases("missing", "missing|unaccounted for|went missing|remain missing|remained missing|still missing"),
+              "suffered injuries|number of wounded/b|number of injured/b"),
+    *_phrases("missing", "missing|unaccounted for|went missing|remain missing|remained missing|"
+              "still missing"),
     *_phrases("detained", "arrested/tb|arresting/b|detained/tb|detaining/b|held/p|imprisoned/tb|jailed/tb|"
               "taken into custody|rounded up/tb|captured/tb|taken prisoner"),
     *_phrases("abducted", "abducted/tb|abducting/b|kidnapped/tb|kidnapping/b|disappeared/t|"
@@ -159,14 +165,18 @@ across around near inside outside into over under among between through througho
 per via like upon more also still all reportedly now then there here so yet ago today yesterday
 """.split())
 _AUX = frozenset({"was", "were", "been", "being", "be", "is", "are", "get", "got", "gets"})
-_OBJECT_START = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these",
-                           "those", "some", "many", "several", "dozens", "hundreds", "thousands", "scores",
-                           "millions", "tens", "all", "two", "three", "four", "five"})
-_FORWARD_STOP = frozenset({";", ".", "!", "?", ":", "but", "while", "whereas", "although", "though", "because",
-                           "however", "how", "whether", "if", "why", "what"})
-_IMMEDIATE_GAP = frozenset({"the", "a", "an", "another", "further", "additional", "its", "their", "all", "of",
-                            "to", "at", "rose", "risen", "climbed", "reached", "stood", "stands", "has", "have",
-                            "had", "now", "some"})
+_OBJECT_START = frozenset("""
+the a an his her their its our my your this these those some many several dozens hundreds thousands scores
+millions tens all two three four five
+""".split())
+_FORWARD_STOP = frozenset("""
+; . ! ? : but while whereas although though because however how whether if why what
+""".split())
+_IMMEDIATE_GAP = frozenset("""
+the a an another further additional its their all of to at rose risen climbed reached stood stands has
+have had
+now some
+""".split())
 _COORD = frozenset({",", "and", "or", "plus", "&"})
 _INCLUDE_TAILS = (("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("of", "them"),
                   ("mostly",), ("mainly",), ("most", "of", "them"), ("among", "those"))
@@ -215,7 +225,8 @@ def _noun_at(toks: list[Token], k: int, stop: int) -> tuple[_Noun | None, int]:
     return (one, 1) if one is not None else (None, 0)
 
 
-def _phrase_at(toks: list[Token], k: int, limit: int, lex: dict[str, list[_Phrase]]) -> tuple[_Phrase, int] | None:
+def _phrase_at(toks: list[Token], k: int, limit: int,
+               lex: dict[str, list[_Phrase]]) -> tuple[_Phrase, int] | None:
     for p in lex.get(toks[k].low, ()):
         n = len(p.words)
         if k + n <= limit and all(toks[k + i].low == w for i, w in enumerate(p.words)):

@@ -101,7 +101,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("industrial_disaster", r"(?:factory|industrial|chemical plant) (?:fire|explosion|blast)|collapsed"
        r"|(?:plane|train|bus|helicopter) crash(?:ed)?|gas leak|blaze"),
     _p("air_strike", r"(?:hit|struck|targeted|destroyed|bombed) (?:\w+ ){0,3}" + FACILITY
-       + r"|" + FACILITY + r"(?: \w+){0,6} (?:was|were|been|being) (?:\w+ )?(?:hit|struck|targeted|destroyed)",
+       + r"|" + FACILITY + r"(?:,? [\w'’-]+){0,8},? (?:was|were|been|being) (?:\w+ )?"
+       r"(?:hit|struck|targeted|destroyed|bombed)",
        WEAK),
 )
 

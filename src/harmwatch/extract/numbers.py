@@ -32,15 +32,12 @@ class Token:
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    low: str  # the text lowercased, for word-list lookups
 
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens: hyphenated compounds ("7-year-old", "10-20") stay whole."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [Token(m.group(), m.start(), m.end(), m.group().lower()) for m in _TOKEN_RE.finditer(text)]
 
 
 # --- vocabulary ------------------------------------------------------------------------------------------
@@ -76,17 +73,22 @@ _VAGUE_RE = re.compile(
 # Qualifier words before a number, longest first.
 _PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("at", "least"), "at_least"), (("more", "than"), "at_least"), (("over",), "at_least"),
-    (("upwards", "of"), "at_least"), (("no", "fewer", "than"), "at_least"), (("no", "less", "than"), "at_least"),
-    (("not", "less", "than"), "at_least"), (("in", "excess", "of"), "at_least"), (("well", "over"), "at_least"),
+    (("upwards", "of"), "at_least"), (("no", "fewer", "than"), "at_least"),
+    (("no", "less", "than"), "at_least"), (("not", "less", "than"), "at_least"),
+    (("in", "excess", "of"), "at_least"), (("well", "over"), "at_least"),
     (("just", "over"), "at_least"), (("a", "minimum", "of"), "at_least"), (("above",), "at_least"),
     (("up", "to"), "at_most"), (("as", "many", "as"), "at_most"), (("at", "most"), "at_most"),
     (("no", "more", "than"), "at_most"), (("not", "more", "than"), "at_most"), (("fewer", "than"), "at_most"),
     (("less", "than"), "at_most"), (("a", "maximum", "of"), "at_most"), (("just", "under"), "at_most"),
     (("some",), "approx"), (("about",), "approx"), (("around",), "approx"), (("nearly",), "approx"),
-    (("almost",), "approx"), (("roughly",), "approx"), (("approximately",), "approx"), (("approx",), "approx"),
-    (("an", "estimated"), "approx"), (("estimated",), "approx"), (("~",), "approx"), (("close", "to"), "approx"),
+    (("almost",), "approx"), (("roughly",), "approx"), (("approximately",), "approx"),
+    (("approx",), "approx"), (("an", "estimated"), "approx"), (("estimated",), "approx"), (("~",), "approx"),
+    (("close", "to"), "approx"),
     (("circa",), "approx"), (("between",), "range_and"), (("from",), "range_to"),
 ), key=lambda p: -len(p[0])))
+_PREFIX_INDEX: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _qual in _PREFIXES:
+    _PREFIX_INDEX.setdefault(_words[0], []).append((_words, _qual))
 
 # Words after a number that make it a duration, measure, rate, share or sum rather than a count.
 _UNIT_AFTER = frozenset("""
@@ -115,7 +117,7 @@ MONTHS = {name: i for i, names in enumerate((
 # Singular nouns after "a"/"one" that make it a count of one ("a man was shot", "a hospital was hit").
 ONE_NOUNS = frozenset("""
 man woman child boy girl baby infant toddler teenager teen youth civilian person resident villager farmer
-shepherd student pupil journalist reporter photographer doctor nurse medic paramedic surgeon volunteer
+teacher shepherd student pupil journalist reporter photographer doctor nurse medic paramedic surgeon volunteer
 worker fighter rebel militant soldier policeman officer guard protester demonstrator refugee father mother
 son daughter brother sister husband wife hospital clinic school bakery market mosque church
 """.split())
@@ -130,15 +132,17 @@ _NOT_ONE_BEFORE = frozenset({"no", "any", "every", "each", "the", "this", "which
                              "everyone", "no-one"})
 _NOT_ONE_AFTER = frozenset({"of", "another", "side", "way", "hand", "thing", "time", "point", "another's"})
 _ONE_VERBS = frozenset({"was", "has", "had", "died", "is", "remains", "remained", "person", "other"})
-_NOUN_HEADS_AFTER = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "officials", "director",
-                               "source", "sources", "chief", "head", "manager", "administrator", "employee",
-                               "staff", "bed", "beds", "building", "ward", "guard", "board", "soldier"})
+_NOUN_HEADS_AFTER = frozenset("""
+spokesman spokeswoman spokesperson official officials director source sources chief head manager administrator
+employee staff bed beds building ward guard board soldier
+""".split())
 _STOP_WORDS = frozenset("""
 the a an and or but of in on at to from by with for as than that which who whom whose was were is are be been
 being has have had will would could should may might must can did do does not no this these those its their
 his her our your my it they he she we you said says say according including while after before during since
 """.split())
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ \u00a0.-]\d{2,5}){1,5}(?!\w)")
+_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ \u00a0.-]\d{2,5}){1,5}(?!\w)")
 _TIME_AFTER_RE = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b|gmt\b|utc\b|o['’]clock|hrs\b|h\b|local\s+time)",
                             re.IGNORECASE)
 
@@ -228,9 +232,9 @@ def _core_at(text: str, toks: list[Token], j: int) -> _Core | None:
     if m:
         end = _token_index(toks, m.end(), j)
         if end is not None:
-            value = _words_value(m.group())
-            if value == int(value):
-                return _Core(value, end, value, word=m.group().lower())
+            words = _words_value(m.group())
+            if words == int(words):
+                return _Core(words, end, words, word=m.group().lower())
     return None
 
 
@@ -278,7 +282,7 @@ class _Cand:
 
 
 def _prefix_at(toks: list[Token], i: int) -> tuple[str, int]:
-    for words, qual in _PREFIXES:
+    for words, qual in _PREFIX_INDEX.get(toks[i].low, ()):
         n = len(words)
         if i + n <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(words)):
             return qual, i + n
@@ -332,7 +336,7 @@ def _suffix(toks: list[Token], end: int, qualifier: str) -> tuple[str, int]:
     if end < len(toks) and toks[end].text == "+" and toks[end].start == toks[end - 1].end:
         return "at_least", end + 1
     pair = tuple(t.low for t in toks[end:end + 2])
-    if pair in (("or", "more"), ("or", "over"), ("and", "more"), ("and", "above")):
+    if pair in (("or", "more"), ("or", "over"), ("or", "above")):
         return "at_least", end + 2
     if pair == ("or", "so"):
         return "approx", end + 2

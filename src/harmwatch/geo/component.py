@@ -1,34 +1,50 @@
 """The spaCy component ``harmwatch_places``: find place names in a Doc and resolve them together.
 
-It reads ``doc.ents`` (GPE, LOC; FAC when the gazetteer knows it; NORP only for
-demonyms of countries) and adds gazetteer names the NER missed or took for a
-person ("shelling in Jisr al-Shughur"). It writes ``doc.spans["hw_places"]``
-with ``span._.place`` set to the resolved ``Place`` (or None).
+Detection starts from ``doc.ents``: GPE and LOC always; FAC, NORP, PERSON and
+ORG-like entities only where the gazetteer confirms a place (NORP only as a
+country's demonym). When ``detect_missed`` is on it also takes
+
+- place names inside organisation names ("the Fargo Police", "Minnesota House");
+- capitalised names the NER missed, and all-capital datelines ("HUDSON —");
+- later repeats of a name already found (one sense per discourse).
+
+It writes ``doc.spans["hw_places"]``, each span with ``span._.place`` set to the
+resolved ``Place`` (or None for a GPE/LOC the gazetteer does not know).
 
 Importing this module imports spaCy; ``harmwatch.geo`` imports it only on use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..config import from_env
-from .index import Gazetteer
+from .index import Gazetteer, Match
 from .resolve import resolve
+from .sources import ABBR, ALT, PRIMARY
+from .tables import GENERIC_WORDS
 
 SPANS_KEY = "hw_places"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
-_MAYBE_LABELS = frozenset({"FAC", "NORP", "PERSON", "ORG"})
-# Words that make the capitalised name after them a place: "fighting near Kafr Nabl".
+_NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "NORP", "PERSON"})
+# Entities whose names often hold a place name: "the Fargo Police", "Minnesota House".
+_EMBED_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"})
+# A capitalised name after these is a place: "fighting near Kafr Nabl".
 _LOCATIVE = frozenset({
-    "in", "near", "at", "outside", "from", "to", "into", "around", "toward", "towards", "across",
-    "through", "inside", "via", "between",
+    "in", "near", "at", "outside", "into", "around", "toward", "towards", "across", "through",
+    "inside",
 })
+_DATELINE_END = re.compile(r"\s*(?:,|—|–|-{1,3}|\()")
+_ALIAS_FEATURES = frozenset({"PCLI", "CONT", "RGN"})
+_BIG_FEATURES = frozenset({"PCLI", "CONT", "RGN", "ADM1", "ADM2"})
 _MAX_RUN = 4
-_MIN_POPULATION = 10_000  # a capitalised word alone must be at least this big a town to count
+_MIN_LETTERS = 3
+# Without a locative word before it, a lone capitalised town name must be this big to count.
+_BIG_TOWN = 100_000
+_EMBEDDED_TOWN = 10_000
 
 if not Span.has_extension("place"):
     Span.set_extension("place", default=None)
@@ -50,80 +66,180 @@ class PlaceResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         gaz = self._gaz()
-        spans = sorted(self._find(doc, gaz), key=lambda s: s.start_char)
+        finder = _Finder(doc, gaz)
+        spans = finder.find(self.detect_missed)
         toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz)
+        # Names found only by the gazetteer must fit the geography of the names the NER vouches for:
+        # "Toyota" is a Japanese city, but not in a story about Ohio.
+        countries = {t.place.country for s, t in zip(spans, toponyms, strict=True)
+                     if t.place and s.start not in finder.weak}
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
             if topo.place is None and span.label_ not in _PLACE_LABELS:
+                continue
+            if span.start in finder.weak and countries and topo.place and topo.place.country not in countries:
                 continue
             span._.place = topo.place
             kept.append(span)
         doc.spans[SPANS_KEY] = kept
         return doc
 
-    def _find(self, doc: Doc, gaz: Gazetteer) -> Iterator[Span]:
-        taken = [False] * len(doc)
-        for ent in doc.ents:
-            if ent.label_ in _PLACE_LABELS or (ent.label_ in _MAYBE_LABELS and _ent_is_place(ent, gaz)):
-                for k in range(ent.start, ent.end):
-                    taken[k] = True
-                yield Span(doc, ent.start, ent.end, label=ent.label_)
-        if self.detect_missed:
-            ent_tokens = {k for ent in doc.ents for k in range(ent.start, ent.end)}
-            yield from _missed(doc, gaz, taken, ent_tokens)
+
+class _Finder:
+    """Collects the place-name spans of one Doc without overlaps."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+        self.doc, self.gaz = doc, gaz
+        self.taken = [False] * len(doc)
+        self.spans: list[Span] = []
+        people = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        # Tokens of full personal names, and the surnames they give ("Saakashvili" alone later).
+        self.person_tokens = {k for e in people for k in range(e.start, e.end)}
+        self.surnames = {e[-1].text for e in people}
+        self.taken_by_ents: set[int] = set()  # filled before the scan outside entities
+        self.weak: set[int] = set()  # start tokens of spans found by the gazetteer alone, without a cue
+
+    def find(self, detect_missed: bool) -> list[Span]:
+        for ent in self.doc.ents:
+            if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(ent):
+                self._add(_trim(ent), ent.label_)
+            elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
+                self._add(_trim(ent), "GPE", weak=ent.label_ != "NORP" and not _after_locative(ent))
+        if detect_missed:
+            for ent in self.doc.ents:
+                if ent.label_ in _EMBED_LABELS and not self.taken[ent.start]:
+                    self._runs(ent.start, ent.end, _EMBEDDED_TOWN)
+            self.taken_by_ents = {k for e in self.doc.ents for k in range(e.start, e.end)}
+            self._runs(0, len(self.doc), _BIG_TOWN)
+            self._repeats()
+        return sorted(self.spans, key=lambda s: s.start)
+
+    def _add(self, span: Span | None, label: str, weak: bool = False) -> bool:
+        if span is None or len(span) == 0 or any(self.taken[span.start:span.end]):
+            return False
+        self.taken[span.start:span.end] = [True] * len(span)
+        if weak:
+            self.weak.add(span.start)
+        self.spans.append(Span(self.doc, span.start, span.end, label=label))
+        return True
+
+    def _a_person(self, ent: Span) -> bool:
+        """A GPE that is a person's surname here ("Strickland said") when the gazetteer has no such place."""
+        return len(ent) == 1 and ent.text in self.surnames and not self._exact(ent.text)
+
+    def _exact(self, text: str, cued: bool = False) -> list[Match]:
+        """Matches good enough to detect a name: a place's own name, or an alias of a country or region;
+        any alternate name when a word before it says a place follows ("near Kafr Nabl").
+
+        GeoNames alternate names include historic and colloquial names ("Center", "Bank") that
+        would turn ordinary words into places.
+        """
+        return [m for m in self.gaz.matches(text, fuzzy=False)
+                if m.kind == PRIMARY or m.place.feature in _ALIAS_FEATURES or (cued and m.kind == ALT)]
+
+    def _big(self, text: str, min_population: int) -> bool:
+        return any(m.place.feature in _BIG_FEATURES or m.place.population >= min_population
+                   for m in self._exact(text))
+
+    def _entity_is_place(self, ent: Span) -> bool:
+        """A non-place entity that is really a place: the NER takes Arabic town names for people."""
+        if ent.label_ == "NORP":
+            return any(m.place.feature == "PCLI" for m in self.gaz.matches(ent.text, fuzzy=False))
+        if ent.label_ == "PERSON" and (ent.start in self.person_tokens or ent.text in self.surnames):
+            return _after_locative(ent) and bool(self._exact(ent.text, cued=True))
+        if _after_locative(ent):
+            return bool(self._exact(ent.text, cued=True))
+        return self._big(ent.text, _EMBEDDED_TOWN if ent.label_ != "PERSON" else _BIG_TOWN)
+
+    def _runs(self, lo: int, hi: int, min_population: int) -> None:
+        """Capitalised token runs in [lo, hi) that the gazetteer knows well enough."""
+        i = lo
+        while i < hi:
+            n = self._run_at(i, hi, min_population)
+            i += n or 1
+
+    def _run_at(self, i: int, hi: int, min_population: int) -> int:
+        tok = self.doc[i]
+        if self.taken[i] or i in self.person_tokens or i in self.taken_by_ents or tok.is_stop:
+            return 0
+        if not (tok.is_title or _dateline(tok)):
+            return 0
+        for n in range(min(_MAX_RUN, hi - i), 0, -1):
+            span = self.doc[i:i + n]
+            last = span[-1]
+            if any(self.taken[i:i + n]) or not (last.is_title or last.is_upper) or _generic(span):
+                continue
+            if sum(c.isalpha() for c in span.text) < _MIN_LETTERS:
+                continue
+            if not last.whitespace_ and last.i + 1 < len(self.doc) and self.doc[last.i + 1].text == "-":
+                continue  # part of a hyphenated name: "Wal-Mart"
+            cued = _dateline(tok) or _after_locative(span)
+            if span.text.endswith("."):
+                ok = self._abbreviation(span)  # "Columbus, Ga.", "U.S. Attorney"; not "Mr."
+            elif cued:
+                ok = bool(self._exact(span.text, cued=_after_locative(span)))
+            else:
+                ok = not _sentence_initial(self.doc, i) and self._big(span.text, min_population)
+            if ok and self._add(span, "GPE", weak=not cued):
+                return n
+        return 0
+
+    def _abbreviation(self, span: Span) -> bool:
+        """A country alias anywhere ("U.S."), a state abbreviation after a comma or hyphen ("D-S.C.")."""
+        found = self.gaz.matches(span.text, fuzzy=False)
+        if any(m.place.feature == "PCLI" and m.kind <= ALT for m in found):
+            return True
+        after_sep = span.start > 0 and self.doc[span.start - 1].text in {",", "-"}
+        return after_sep and any(m.kind == ABBR and m.place.feature == "ADM1" for m in found)
+
+    def _repeats(self) -> None:
+        """Later occurrences of a name already taken as a place, outside personal names."""
+        names = {s.text: s.start in self.weak for s in self.spans
+                 if sum(c.isalpha() for c in s.text) >= _MIN_LETTERS and self._exact(s.text)}
+        for name, weak in sorted(names.items()):
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", self.doc.text):
+                span = self.doc.char_span(m.start(), m.end())
+                if span is not None and not any(k in self.person_tokens for k in range(span.start, span.end)):
+                    self._add(span, "GPE", weak=weak)
+
+
+def _generic(span: Span) -> bool:
+    """Whether the run is only generic words ("West", "State Police") or a generic phrase."""
+    return span.text.casefold() in GENERIC_WORDS or all(t.lower_ in GENERIC_WORDS for t in span)
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop a leading "the" and a trailing possessive: "the United States" -> "United States"."""
+    start, end = span.start, span.end
+    if start < end and span.doc[start].lower_ == "the":
+        start += 1
+    if start < end and span.doc[end - 1].lower_ in ("'s", "’s", "'", "’"):
+        end -= 1
+    return span.doc[start:end] if start < end else None
 
 
 def _after_locative(span: Span) -> bool:
     return span.start > 0 and span.doc[span.start - 1].lower_ in _LOCATIVE
 
 
-def _ent_is_place(ent: Span, gaz: Gazetteer) -> bool:
-    """FAC, NORP, PERSON and ORG entities that are really places."""
-    found = gaz.matches(ent.text, fuzzy=False)
-    if ent.label_ == "NORP":
-        return any(m.place.feature == "PCLI" for m in found)
-    if ent.label_ == "FAC":
-        return bool(found)
-    # The NER often takes romanised Arabic place names for people.
-    return bool(found) and _after_locative(ent) and any(m.kind <= 1 for m in found)
-
-
-def _strong(span: Span, gaz: Gazetteer) -> bool:
-    found = [m for m in gaz.matches(span.text, fuzzy=False) if m.kind <= 1]
-    if not found:
+def _dateline(tok: Token) -> bool:
+    """An all-capital word at the start of a line or sentence, followed by a dash or comma."""
+    doc = tok.doc
+    if not tok.is_upper or not tok.is_alpha or len(tok) < _MIN_LETTERS:
         return False
-    if _after_locative(span):
-        return True
-    return any(m.place.feature != "PPL" or m.place.population >= _MIN_POPULATION for m in found)
+    if not _sentence_initial(doc, tok.i):
+        return False
+    j = tok.i
+    while j + 1 < len(doc) and doc[j + 1].is_upper and doc[j + 1].is_alpha:
+        j += 1
+    return bool(_DATELINE_END.match(doc.text[doc[j].idx + len(doc[j]):]))
 
 
 def _sentence_initial(doc: Doc, i: int) -> bool:
     if i == 0:
         return True
     prev = doc[i - 1]
-    return prev.is_punct and prev.text in {".", "!", "?", ":", '"', "“", "\n"} or "\n" in prev.text
-
-
-def _missed(doc: Doc, gaz: Gazetteer, taken: list[bool], ent_tokens: set[int]) -> Iterator[Span]:
-    """Runs of capitalised tokens outside every entity that the gazetteer knows as a place."""
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if taken[i] or i in ent_tokens or not tok.is_title or tok.is_stop or _sentence_initial(doc, i):
-            i += 1
-            continue
-        for n in range(min(_MAX_RUN, len(doc) - i), 0, -1):
-            if any(taken[k] or k in ent_tokens for k in range(i, i + n)):
-                continue
-            span = Span(doc, i, i + n, label="GPE")
-            if span[-1].is_title and _strong(span, gaz):
-                for k in range(i, i + n):
-                    taken[k] = True
-                yield span
-                i += n
-                break
-        else:
-            i += 1
+    return prev.text in {".", "!", "?", ":", '"', "“", "”", "—"} or "\n" in prev.text_with_ws
 
 
 @Language.factory("harmwatch_places", default_config={"detect_missed": True})

@@ -35,6 +35,7 @@ _NEAR_WEIGHT = 0.4
 _NEAR_KM = 150.0
 _SAME_SPOT_KM = 50.0
 _COUNTRY_NAMESAKE_PENALTY = 0.4
+_ALT_PENALTY = 0.2
 _LOCAL = frozenset({"PPL", "ADM2"})
 _CONTAINER_BONUS = 1.0
 _CONTAINED_BONUS = 0.3
@@ -112,6 +113,9 @@ def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[st
     elif p.feature == "ADM1" and any(s.place.feature == "PPL" and _inside(s.place, p) for s in siblings):
         # "Aleppo" alone is the city, not the governorate named after it.
         score -= _NAMESAKE_REGION_PENALTY
+    if m.kind == ALT and any(s.kind == PRIMARY for s in siblings):
+        # A place's own name outranks another place's alternate name ("Paris" for Swainsboro).
+        score -= _ALT_PENALTY
     if p.feature in _LOCAL and any(s.place.feature == "PCLI" and s.kind <= ALT for s in siblings):
         # "Iran" is the country unless the text says otherwise ("Lebanon, Ohio").
         score -= _COUNTRY_NAMESAKE_PENALTY
@@ -175,11 +179,13 @@ def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str]) -> tuple[float
     if share or near:
         score += _FOCUS_WEIGHT * share + _NEIGHBOUR_WEIGHT * near
         why.append(f"country focus {p.country} {share:.2f}" + (f" (neighbours {near:.2f})" if near else ""))
-    if p.feature in _LOCAL:
+    if p.feature in _LOCAL or p.feature == "ADM1":
+        # An ADM1 candidate's admin1 is its own name: the region the other places lie in.
         region = focus.regions.get((p.country, p.admin1), 0.0)
         if region:
             score += _REGION_WEIGHT * region
             why.append(f"region focus {p.admin1} {region:.2f}")
+    if p.feature in _LOCAL:
         if focus.points and p.lat is not None and p.lon is not None:
             here = (p.lat, p.lon)
             close = sum(_km(here, q) <= _NEAR_KM for q in focus.points) / len(focus.points)

@@ -124,3 +124,20 @@ ADMIN_PREFIX_WORDS = frozenset({
     "muhafazat", "wilayat", "mayorality", "provincia", "departamento", "estado", "province", "state",
     "of", "de", "del", "e",
 })
+
+# Capitalised words that are also the names of some town or region, but in English text are far
+# more often part of a title or an institution's name ("State Police", "West Bank", "Center").
+# A run of capitalised words made only of these is never taken as a place unless the NER says so.
+GENERIC_WORDS = frozenset({
+    "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+    "northeast", "northwest", "southeast", "southwest", "upper", "lower", "middle", "greater", "new",
+    "old", "state", "states", "city", "county", "university", "college", "school", "center", "centre",
+    "police", "street", "road", "avenue", "route", "bank", "union", "hall", "forest", "spring", "way",
+    "river", "lake", "park", "chamber", "commerce", "metro", "superior", "court", "church", "council",
+    "party", "army", "office", "station", "airport", "village", "town", "market", "square", "bridge",
+    "tower", "house", "home", "field", "general", "national", "international", "federal", "republic",
+    "independence", "liberty", "victory", "unity", "justice", "progress", "hope", "man", "mission",
+    "department", "hospital", "valley", "mountain", "island", "beach", "harbor", "harbour", "port",
+    "media", "press", "news", "capital", "congress", "senate", "assembly", "ministry",
+    "white house", "capitol hill", "wall street", "downing street",
+})
