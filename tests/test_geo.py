@@ -194,6 +194,14 @@ def test_unknown_names_stay_unresolved(geo_gazetteer: Gazetteer) -> None:
     assert topos[1].place is not None and topos[1].place.country == "SY"
 
 
+def test_other_names_in_the_text_inform_given_spans(geo_gazetteer: Gazetteer) -> None:
+    text = "Paris is a small city in Lamar County in northeast Texas, known for its replica tower."
+    with_context = resolve(text, [(0, 5)], geo_gazetteer)
+    without = resolve(text, [(0, 5)], geo_gazetteer, context=False)
+    assert len(with_context) == 1 and with_context[0].place and with_context[0].place.country == "US"
+    assert without[0].place and without[0].place.country == "FR"
+
+
 def test_no_spans_no_toponyms(geo_gazetteer: Gazetteer) -> None:
     assert resolve("Nothing to see.", [], geo_gazetteer) == []
 
@@ -212,6 +220,9 @@ def ruled_nlp(geo_gazetteer: Gazetteer) -> spacy.language.Language:
         {"label": "GPE", "pattern": "Aleppo"}, {"label": "NORP", "pattern": "Syrian"},
         {"label": "NORP", "pattern": "Democrats"}, {"label": "GPE", "pattern": "Qwxzzland"},
         {"label": "PERSON", "pattern": [{"TEXT": "Kafr"}, {"TEXT": "Nabl"}]},
+        {"label": "ORG", "pattern": [{"TEXT": "Aleppo"}, {"TEXT": "Media"}, {"TEXT": "Center"}]},
+        {"label": "ORG", "pattern": "Lyon"},
+        {"label": "PERSON", "pattern": [{"TEXT": "Adam"}, {"TEXT": "Tartus"}]},
     ])
     pipe = nlp.add_pipe("harmwatch_places")
     assert isinstance(pipe, component.PlaceResolver)
@@ -230,6 +241,21 @@ def test_component_writes_place_spans(ruled_nlp: spacy.language.Language) -> Non
     assert "Qwxzzland" in found and found["Qwxzzland"] is None  # a GPE the gazetteer does not know
     assert found["Homs"] is not None and found["Homs"].country == "SY"  # missed by the "NER"
     assert [s.start_char for s in spans] == sorted(s.start_char for s in spans)
+
+
+@pytest.mark.parametrize("text, places", [
+    ("HOMS — Fighting resumed on Monday.", ["HOMS"]),  # dateline
+    ("The Aleppo Media Center reported shelling.", ["Aleppo"]),  # a place inside an organisation's name
+    ("Fighting in Hama went on. Hama residents fled.", ["Hama", "Hama"]),  # repeat at sentence start
+    ("Adam Tartus spoke. Tartus said so.", []),  # a person's surname, not the port
+    ("Shelling hit Aleppo. Lyon said it would help.", ["Aleppo"]),  # a French club in a Syrian story
+    ("Lyon said it would help.", ["Lyon"]),  # no story geography to contradict it
+])
+def test_component_finds_what_the_ner_misses(ruled_nlp: spacy.language.Language, text: str,
+                                             places: list[str]) -> None:
+    doc = ruled_nlp(text)
+    assert [s.text for s in doc.spans["hw_places"]] == places
+    assert all(s._.place is not None for s in doc.spans["hw_places"])
 
 
 def test_component_ignores_capitalised_words_at_sentence_start(ruled_nlp: spacy.language.Language) -> None:

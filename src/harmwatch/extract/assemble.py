@@ -72,9 +72,11 @@ def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[
     section = rules.section_at(sections, sent.start_char)
     cert, claimant = rules.certainty(sent, sent.text)
     sent_dates = find_dates(sent.text, document.published, sent.start_char)
+    # Figures are read over the whole sentence so a verb in one clause can serve a number in another.
+    sent_figures = find_figures(sent.text, sent.start_char)
     for c_start, c_end in _clauses(sent):
         clause_text = doc.text[c_start:c_end]
-        figures = find_figures(clause_text, c_start)
+        figures = [f for f in sent_figures if f.span is None or c_start <= f.span.start < c_end]
         cands = _candidates(doc, sent, c_start, c_end, figures)
         if not cands:
             continue

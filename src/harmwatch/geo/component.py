@@ -68,7 +68,7 @@ class PlaceResolver:
         gaz = self._gaz()
         finder = _Finder(doc, gaz)
         spans = finder.find(self.detect_missed)
-        toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz)
+        toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz, context=False)
         # Names found only by the gazetteer must fit the geography of the names the NER vouches for:
         # "Toyota" is a Japanese city, but not in a story about Ohio.
         countries = {t.place.country for s, t in zip(spans, toponyms, strict=True)

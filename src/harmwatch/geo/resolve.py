@@ -21,7 +21,7 @@ from ..model import Place, Toponym
 from .index import FUZZY, Gazetteer, Match
 from .normalize import normalize_name
 from .sources import ABBR, ALT, DEMONYM, PRIMARY
-from .tables import ADMIN_WORDS
+from .tables import ADMIN_WORDS, GENERIC_WORDS
 
 _FEATURE_BONUS = {"PCLI": 0.45, "CONT": 0.4, "RGN": 0.45, "ADM1": 0.1, "ADM2": 0.0, "PPL": 0.0}
 _KIND_BONUS = {PRIMARY: 0.25, ALT: 0.1, ABBR: 0.15, DEMONYM: 0.2}
@@ -43,6 +43,14 @@ _NAMESAKE_REGION_PENALTY = 0.3
 _PASSES = 2
 # What may stand between a place and the larger place that contains it: "Oxford, Miss." / "Homs in Syria".
 _CONTAINER_GAP = re.compile(r"\s*,\s*|\s+in\s+(?:the\s+)?|\s*\(\s*", re.IGNORECASE)
+# Capitalised words in a row, allowing Arabic articles and "of"/"de" inside: "Deir ez-Zor", "Bay of Pigs".
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ ](?:(?:al|el|ad|as|ash|az|ar|an|at|of|de|du|la|le)[ -])?"
+                              r"[A-Z][\w'’.-]*)*")
+_CONTEXT_STOP = frozenset({"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+                           "I", "But", "And", "As", "If", "Mr", "Mrs", "Ms", "Dr"})
+_CONTEXT_FEATURES = frozenset({"PCLI", "ADM1", "CONT", "RGN"})
+_CONTEXT_TOWN = 100_000
+_MAX_CONTEXT = 200
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
@@ -262,9 +270,49 @@ def _confidence(r: _Scored) -> float:
     return round(1 / (1 + math.exp(-4 * (r.total - r.runner_up))), 3)
 
 
-def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer) -> list[Toponym]:
-    """Resolve the place names at ``spans`` of ``text`` together; one Toponym per span, in order."""
-    names = [_clean(text, s, e) for s, e in spans]
+def _context_spans(text: str, spans: Sequence[tuple[int, int]], gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Unambiguous place names elsewhere in the text: countries, demonyms, regions, big cities.
+
+    They only inform the focus of the given names ("Palermo ... the Argentine capital").
+    """
+    taken = [False] * (len(text) + 1)
+    for s, e in spans:
+        taken[s:e] = [True] * (e - s)
+    out: list[tuple[int, int]] = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run.group()))
+        i = 0
+        while i < len(words) and len(out) < _MAX_CONTEXT:
+            i += _context_at(text, run.start(), words, i, taken, gaz, out) or 1
+    return out
+
+
+def _context_at(text: str, base: int, words: list[re.Match[str]], i: int, taken: list[bool],
+                gaz: Gazetteer, out: list[tuple[int, int]]) -> int:
+    """Length in words of the longest known name starting at word ``i`` (0 if none); appends its span."""
+    for n in range(min(len(words) - i, 4), 0, -1):
+        start, end = base + words[i].start(), base + words[i + n - 1].end()
+        name = text[start:end].rstrip(",.;:")
+        end = start + len(name)
+        if any(taken[start:end]) or name.casefold() in GENERIC_WORDS or name in _CONTEXT_STOP:
+            continue
+        if any(m.kind in (PRIMARY, DEMONYM) and (m.place.feature in _CONTEXT_FEATURES
+                                                 or m.place.population >= _CONTEXT_TOWN)
+               for m in gaz.matches(name, fuzzy=False)):
+            out.append((start, end))
+            return n
+    return 0
+
+
+def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *,
+            context: bool = True) -> list[Toponym]:
+    """Resolve the place names at ``spans`` of ``text`` together; one Toponym per span, in order.
+
+    With ``context`` (the default) unambiguous place names elsewhere in the text also inform the
+    choice; pass False when ``spans`` already hold every place name of the text.
+    """
+    extra = _context_spans(text, spans, gazetteer) if context else []
+    names = [_clean(text, s, e) for s, e in [*spans, *extra]]
     state = _State(names, [_lookup(gazetteer, n) for n in names])
     state.container = _containers(text, names)
     result = _score_pass(state, None)
@@ -272,7 +320,7 @@ def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer) -
         state.picks = [r.match if r else None for r in result]
         result = _score_pass(state, gazetteer)
     out = []
-    for name, r in zip(names, result, strict=True):
+    for name, r in zip(names[:len(spans)], result, strict=False):
         place = replace(r.match.place, score=_confidence(r), reason="; ".join(r.why)) if r else None
         out.append(Toponym(name.start, name.end, name.surface, place))
     return out
