@@ -10,7 +10,7 @@ import pytest
 import spacy
 
 from harmwatch.errors import GeoError, IngestError
-from harmwatch.geo import Gazetteer, geoparse, normalize_name, resolve
+from harmwatch.geo import Gazetteer, geoparse, import_geonames, normalize_name, resolve
 from harmwatch.geo import index as geo_index
 from harmwatch.geo.index import FUZZY
 from harmwatch.geo.sources import ALT, DEMONYM, PRIMARY, Entry
@@ -324,6 +324,8 @@ def _tiny_entries(countries: object = None) -> Iterator[Entry]:
                 (("Beta", PRIMARY), ("Al-Beta", ALT)))
     yield Entry("Syria", 35.0, 38.0, "PCLI", "SY", None, 10**7, "3", "test",
                 (("Syria", PRIMARY), ("Syrian", DEMONYM)), ("TR",))
+    yield Entry("North", 10.5, 20.5, "ADM1", "SY", "North", 5050, None, "test", (("North", PRIMARY),),
+                admin1_code="09")
 
 
 def _dump(path: Path) -> list[tuple]:
@@ -396,3 +398,49 @@ def test_build_into_an_unwritable_place_says_what_to_do(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(GeoError, match="HARMWATCH_HOME"):
         Gazetteer.build(blocker / "sub" / "g.sqlite")
+
+
+def _dump_line(gid: str, name: str, feature_class: str, code: str, alt: str = "") -> str:
+    cols = [gid, name, name, alt, "10.25", "20.25", feature_class, code, "SY", "", "09", "", "", "",
+            "120", "", "300", "Asia/Damascus", "2020-01-01"]
+    return "\t".join(cols) + "\n"
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_import_adds_villages_and_survives_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = tmp_path / "g.sqlite"
+    dump = tmp_path / "SY.txt"
+    dump.write_text(_dump_line("901", "Tall Qasrun", "P", "PPL", "Tell Qasroun,تل قصرون")
+                    + _dump_line("902", "Jabal Qasrun", "T", "MT")  # a mountain: not imported
+                    + _dump_line("1", "Alpha", "P", "PPL"), encoding="utf-8")  # already known
+    assert import_geonames(dump, index) == 1
+    gaz = Gazetteer.open(index)
+    (village,) = gaz.candidates("Tell Qasroun")
+    assert (village.geonameid, village.admin1, village.precision) == ("901", "North", "city")
+    assert gaz.candidates("Jabal Qasrun") == [] and len(gaz.candidates("Alpha")) == 1
+    gaz.close()
+    monkeypatch.setattr(geo_index, "GAZETTEER_VERSION", geo_index.GAZETTEER_VERSION + 1)
+    gaz = Gazetteer.open(index)  # rebuilt for the "newer" harmwatch, import replayed
+    assert gaz.meta()["version"] == str(geo_index.GAZETTEER_VERSION)
+    assert [p.geonameid for p in gaz.candidates("Tall Qasrun")] == ["901"]
+    gaz.close()
+
+
+@pytest.mark.usefixtures("tiny_sources")
+@pytest.mark.parametrize("content", ["only\tthree\tcolumns\n",
+                                     _dump_line("5", "Bad", "P", "PPL").replace("10.25", "north")])
+def test_import_rejects_a_malformed_dump(tmp_path: Path, content: str) -> None:
+    dump = tmp_path / "bad.txt"
+    dump.write_text(content, encoding="utf-8")
+    with pytest.raises(GeoError, match="line 1"):
+        import_geonames(dump, tmp_path / "g.sqlite")
+    with pytest.raises(GeoError, match="cannot read"):
+        import_geonames(tmp_path / "missing.txt", tmp_path / "g.sqlite")
+
+
+def test_gazetteer_pickles_by_path(geo_gazetteer: Gazetteer) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(geo_gazetteer))
+    assert copy.path == geo_gazetteer.path and copy.candidates("Homs") == geo_gazetteer.candidates("Homs")
+    copy.close()

@@ -10,8 +10,8 @@ imports spaCy, so it is loaded only when used).
 from __future__ import annotations
 
 from .geoparse import geoparse
-from .index import GAZETTEER_VERSION, Gazetteer, Match
+from .index import GAZETTEER_VERSION, Gazetteer, Match, import_geonames
 from .normalize import normalize_name
 from .resolve import resolve
 
-__all__ = ["GAZETTEER_VERSION", "Gazetteer", "Match", "geoparse", "normalize_name", "resolve"]
+__all__ = ["GAZETTEER_VERSION", "Gazetteer", "Match", "geoparse", "import_geonames", "normalize_name", "resolve"]

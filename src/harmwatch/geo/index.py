@@ -23,10 +23,10 @@ from ..config import from_env
 from ..errors import GeoError
 from ..model import Place
 from .normalize import normalize_name, without_article
-from .sources import ALT, DEMONYM, PRECISION, PRIMARY, Entry, all_entries
+from .sources import ALT, DEMONYM, PRECISION, PRIMARY, Entry, all_entries, geonames_dump_entries
 
 # Bump when the schema, the sources or normalize_name change: older indexes are rebuilt.
-GAZETTEER_VERSION = 2
+GAZETTEER_VERSION = 3
 FUZZY = 4  # match kind of a rapidfuzz hit, weaker than every exact kind
 FUZZY_THRESHOLD = 90.0  # rapidfuzz ratio (0-100) a fuzzy key must reach
 _SCHEMA = """
@@ -34,8 +34,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE place (
     id INTEGER PRIMARY KEY, geonameid TEXT, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
     feature TEXT NOT NULL, country TEXT, admin1 TEXT, population INTEGER NOT NULL DEFAULT 0,
-    source TEXT NOT NULL
+    source TEXT NOT NULL, admin1_code TEXT
 );
+CREATE INDEX place_geonameid ON place (geonameid);
+CREATE TABLE import (file TEXT PRIMARY KEY, places INTEGER NOT NULL, imported TEXT NOT NULL);
 CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, kind INTEGER NOT NULL,
                    PRIMARY KEY (key, place)) WITHOUT ROWID;
 CREATE TABLE neighbour (country TEXT NOT NULL, other TEXT NOT NULL,
@@ -69,24 +71,73 @@ def _entry_keys(entry: Entry) -> dict[str, int]:
     return keys
 
 
-def _write(conn: sqlite3.Connection, entries: Iterable[Entry], countries: Collection[str] | None) -> None:
-    conn.executescript(_SCHEMA)
+def _insert(conn: sqlite3.Connection, entries: Iterable[Entry], first_id: int) -> tuple[int, int]:
+    """Insert entries with ids from ``first_id``; returns (places, names) inserted."""
     place_rows: list[tuple[object, ...]] = []
     name_rows: list[tuple[str, int, int]] = []
     neighbour_rows: list[tuple[str, str]] = []
-    for pid, e in enumerate(entries, start=1):
+    for pid, e in enumerate(entries, start=first_id):
         neighbour_rows.extend((e.country, n) for n in e.neighbours if e.country)
         place_rows.append((pid, e.geonameid, e.name, e.lat, e.lon, e.feature, e.country, e.admin1,
-                           e.population, e.source))
+                           e.population, e.source, e.admin1_code))
         name_rows.extend((k, pid, kind) for k, kind in _entry_keys(e).items())
-    conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", place_rows)
+    conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     conn.executemany("INSERT INTO name VALUES (?,?,?)", name_rows)
     conn.executemany("INSERT OR IGNORE INTO neighbour VALUES (?, ?)", neighbour_rows)
-    meta = {"version": str(GAZETTEER_VERSION), "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "countries": _countries_tag(countries), "places": str(len(place_rows)),
-            "names": str(len(name_rows))}
+    return len(place_rows), len(name_rows)
+
+
+def _write(conn: sqlite3.Connection, entries: Iterable[Entry], countries: Collection[str] | None) -> None:
+    conn.executescript(_SCHEMA)
+    places, names = _insert(conn, entries, 1)
+    meta = {"version": str(GAZETTEER_VERSION), "built": _now(), "countries": _countries_tag(countries),
+            "places": str(places), "names": str(names)}
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     conn.commit()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _imported_files(path: Path) -> list[Path]:
+    """Files imported into the index at ``path`` (none when it is missing or unreadable)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return [Path(f) for (f,) in conn.execute("SELECT file FROM import ORDER BY rowid")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def import_geonames(file: Path, path: Path | None = None) -> int:
+    """Add the places of a GeoNames dump (e.g. ``SY.txt``, for village-level coverage) to the index.
+
+    Places already in the index (by geonameid) are skipped; the file is remembered, so a rebuild
+    for a newer harmwatch imports it again. Returns the number of places added.
+    """
+    path = path or from_env().gazetteer_path
+    Gazetteer.open(path).close()  # build first if missing or stale
+    file = file.resolve()
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            regions = {(cc, code): name for cc, code, name in conn.execute(
+                "SELECT country, admin1_code, name FROM place WHERE feature = 'ADM1' AND admin1_code IS NOT NULL")}
+            known = {g for (g,) in conn.execute("SELECT geonameid FROM place WHERE geonameid IS NOT NULL")}
+            entries = [e for e in geonames_dump_entries(file, regions, f"user:{file.name}")
+                       if e.geonameid not in known]
+            with conn:
+                first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM place").fetchone()[0]
+                added, _ = _insert(conn, entries, first)
+                conn.execute("INSERT OR REPLACE INTO import VALUES (?, ?, ?)", (str(file), added, _now()))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise GeoError(f"importing {file} into {path} failed: {exc}; check that the index is writable.") from exc
+    return added
 
 
 def _read_meta(path: Path) -> dict[str, str] | None:
@@ -136,7 +187,11 @@ class Gazetteer:
         meta = _read_meta(path)
         if (meta is None or meta.get("version") != str(GAZETTEER_VERSION)
                 or (countries is not None and meta.get("countries") != _countries_tag(countries))):
+            imported = _imported_files(path)
             cls.build(path, countries=countries)
+            for file in imported:
+                if file.is_file():  # a user's import survives the rebuild while its file is there
+                    import_geonames(file, path)
         return cls(path)
 
     @staticmethod
@@ -166,6 +221,10 @@ class Gazetteer:
         finally:
             tmp.unlink(missing_ok=True)
         return path
+
+    def __reduce__(self) -> tuple[type[Gazetteer], tuple[Path]]:
+        # Worker processes reopen the index by path; a connection does not pickle.
+        return (Gazetteer, (self.path,))
 
     def close(self) -> None:
         self._conn.close()

@@ -54,6 +54,7 @@ class Entry:
     source: str
     names: tuple[tuple[str, int], ...]
     neighbours: tuple[str, ...] = ()  # ISO-2 codes of bordering countries (countries only)
+    admin1_code: str | None = None  # GeoNames admin1 code, to name the region of imported places
 
 
 def package_dir(package: str) -> Path:
@@ -137,7 +138,7 @@ def city_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], st
         key = (c["countrycode"], c["admin1code"])
         yield Entry(c["name"], c["latitude"], c["longitude"], "PPL", c["countrycode"],
                     regions.get(key) or c["admin1code"] or None, int(c.get("population") or 0),
-                    str(c["geonameid"]), "geonames", _city_names(c))
+                    str(c["geonameid"]), "geonames", _city_names(c), admin1_code=c["admin1code"] or None)
 
 
 def bare_admin_name(name: str) -> str | None:
@@ -172,7 +173,7 @@ def admin1_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], 
             gid = str(states[code]["geonameid"])
             names += [(code, ABBR)] + [(a, ABBR) for a in US_STATE_ABBREVIATIONS.get(code, ())]
         pop = sum(int(p.get("population") or 0) for p in places)
-        yield Entry(name, lat, lon, "ADM1", cc, name, pop, gid, "geonames", tuple(names))
+        yield Entry(name, lat, lon, "ADM1", cc, name, pop, gid, "geonames", tuple(names), admin1_code=code)
 
 
 def admin2_entries(cities: list[dict[str, Any]], rg: list[dict[str, str]],
@@ -274,3 +275,46 @@ def all_entries(countries: Collection[str] | None = None) -> Iterator[Entry]:
     yield from admin2_entries(cities, rg, countries)
     yield from country_entries(cities)
     yield from region_entries()
+
+
+# GeoNames dump columns (geonames.org export format, one place a line, tab-separated).
+_DUMP_COLUMNS = 19
+_DUMP_FEATURES = {"ADM1": "ADM1", "ADM2": "ADM2", "ADM3": "ADM2", "ADM4": "ADM2"}
+
+
+def _dump_feature(feature_class: str, code: str) -> str | None:
+    if feature_class == "P":
+        return "PPL"
+    if feature_class == "A":
+        return "PCLI" if code.startswith("PCL") else _DUMP_FEATURES.get(code)
+    return None  # spots, hills, rivers: not places an event is located by here
+
+
+def geonames_dump_entries(file: Path, regions: dict[tuple[str, str], str], source: str) -> Iterator[Entry]:
+    """Populated places and administrative units of a GeoNames dump such as ``SY.txt``.
+
+    ``regions`` names first-level regions by (country, admin1 code), as the index knows them.
+    """
+    try:
+        fh = file.open(encoding="utf-8")
+    except OSError as exc:
+        raise GeoError(f"cannot read {file}: {exc}; give the path of a GeoNames dump such as SY.txt.") from exc
+    with fh:
+        for n, line in enumerate(fh, start=1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != _DUMP_COLUMNS:
+                raise GeoError(f"{file} line {n}: {len(cols)} columns, a GeoNames dump line has "
+                               f"{_DUMP_COLUMNS}; use a file from the GeoNames export (e.g. SY.txt).")
+            feature = _dump_feature(cols[6], cols[7])
+            if feature is None:
+                continue
+            try:
+                lat, lon, pop = float(cols[4]), float(cols[5]), int(cols[14] or 0)
+            except ValueError:
+                raise GeoError(f"{file} line {n}: bad latitude, longitude or population; "
+                               "fix or remove that line.") from None
+            cc, code = cols[8], cols[10]
+            names = ((cols[1], PRIMARY), (cols[2], ALT),
+                     *((a, ALT) for a in cols[3].split(",") if a and _latin_or_arabic(a) and not _is_code(a)))
+            yield Entry(cols[1], lat, lon, feature, cc or None, regions.get((cc, code)) or code or None, pop,
+                        cols[0], source, names, admin1_code=code or None)
