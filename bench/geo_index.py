@@ -55,8 +55,8 @@ def _run_child(kind: str, path: Path) -> dict[str, float]:
 def _score(pred: Path, gold: Path) -> dict[str, float]:
     out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "geo", str(pred), str(gold)],
                          check=True, capture_output=True, text=True).stdout
-    summary = out.strip().splitlines()[-1].split()
-    return {k: float(v) for k, v in (item.split("=") for item in summary[1:])}
+    scores: dict[str, float] = json.loads(out[:out.rindex("}") + 1])  # the JSON object before the summary
+    return scores
 
 
 def _evaluate(index: Path, work: Path) -> None:

@@ -228,3 +228,14 @@ def demo_db(geo_gazetteer, tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     summary = run_demo(Settings(db=str(db), home=geo_gazetteer.path.parent))
     return str(db), summary
+
+
+# --- api fixtures ---
+
+# --- reliability fixtures ---
+
+# --- interop fixtures ---
+
+# --- scale fixtures ---
+
+# --- linking-gold fixtures ---

@@ -230,5 +230,8 @@ def geoparse(input_: Path, output: Path, given_spans: bool) -> None:
     click.echo(f"{n} documents geoparsed to {output}", err=True)
 
 
+# --- commands defined in other modules: one import and one add_command line each ---
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
