@@ -36,7 +36,9 @@ IMPLIED_TYPE = {"evacuated": "evacuation", "remaining": "evacuation", "besieged"
                 "displaced": "displacement", "protesters": "peaceful_protest", "detained": "arrest",
                 "abducted": "abduction", "killed": "attack_on_civilians", "injured": "attack_on_civilians"}
 NON_PERPETRATOR_INTER = frozenset({6, 7})
-_TARGET_BLOCKERS = ("against ", "from ", "toward ", "towards ", "on ", "targeting ", "fighting ")
+_TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fighting ")
+# "retook the area from rebels", "fleeing from ISIS": the actor after "from" lost, it did not act.
+_FROM_LOSES = frozenset({"territory_regained", "territory_taken", "territory_transfer", "displacement"})
 
 
 @dataclass(frozen=True)
@@ -67,38 +69,87 @@ def _is_boilerplate(document: Document, sent: Span) -> bool:
     return any(b.start <= sent.start_char and sent.end_char <= b.end for b in document.boilerplate)
 
 
+@dataclass(frozen=True)
+class _Clause:
+    start: int  # the clause itself: status and scope are read here
+    end: int
+    ev_start: int  # the clause plus trigger-less neighbours that lend it figures and targets
+    ev_end: int
+    figures: tuple[Figure, ...]
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    doc: Doc
+    sent: Span
+    document: Document
+    section: str
+    focus: Place | None
+    certainty: rules.Decision
+    claimant: str | None
+    dates: tuple[DateMention, ...]
+
+
 def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[tuple[int, int, str]],
                        focus: Place | None, index: int) -> Iterator[Mention]:
-    section = rules.section_at(sections, sent.start_char)
     cert, claimant = rules.certainty(sent, sent.text)
-    sent_dates = find_dates(sent.text, document.published, sent.start_char)
-    # Figures are read over the whole sentence so a verb in one clause can serve a number in another.
-    sent_figures = find_figures(sent.text, sent.start_char)
-    for c_start, c_end in _clauses(sent):
-        clause_text = doc.text[c_start:c_end]
-        figures = [f for f in sent_figures if f.span is None or c_start <= f.span.start < c_end]
-        cands = _candidates(doc, sent, c_start, c_end, figures)
-        if not cands:
-            continue
-        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end]
-        groups = _by_type_and_status(cands, clause_text, c_start, clause_dates, figures, doc, document)
+    ctx = _Context(doc, sent, document, rules.section_at(sections, sent.start_char), focus, cert, claimant,
+                   tuple(find_dates(sent.text, document.published, sent.start_char)))
+    for clause in _sentence_clauses(doc, sent):
+        clause_text = doc.text[clause.start:clause.end]
+        dates = [d for d in ctx.dates if clause.ev_start <= d.start < clause.ev_end]
+        groups = _by_type_and_status(clause.candidates, clause_text, clause.start, dates, clause.figures, doc,
+                                     document)
+        types = [t for t, _ in groups]
         for (etype, status), (trigger, rule_names) in groups.items():
-            evidence = _evidence(doc, sent, c_start, c_end, trigger)
-            own_figures = _figures_for(etype, figures, [t for t, _ in groups])
-            clause_cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else cert
-            yield Mention(
-                doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
-                evidence=evidence, status=status.value, scope=rules.scope(clause_text).value,
-                section=section, where=_where(doc, c_start, c_end, sent, focus),
-                when=_when(clause_dates or sent_dates, document.published),
-                figures=own_figures, perpetrators=_perpetrators(doc, sent, claimant, etype),
-                targets=_targets(clause_text, etype), claimed_by=claimant, certainty=clause_cert.value,
-                trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
-                rule="|".join([*rule_names, status.rule, clause_cert.rule]),
-                source=document.source, published=document.published,
-            )
+            yield _mention(ctx, clause, etype, status, trigger, rule_names, types, dates, index)
             index += 1
-    return
+
+
+def _sentence_clauses(doc: Doc, sent: Span) -> list[_Clause]:
+    """Clauses with triggers; a clause without one lends its figures to the nearest clause that has one."""
+    # Figures are read over the whole sentence so a verb in one clause can serve a number in another.
+    figures = find_figures(sent.text, sent.start_char)
+    bounds = _clauses(sent)
+    own = [[f for f in figures if f.span is None or a <= f.span.start < b] for a, b in bounds]
+    cands = [_candidates(doc, sent, a, b, own[i]) for i, (a, b) in enumerate(bounds)]
+    with_cands = [i for i, c in enumerate(cands) if c]
+    lent: dict[int, list[int]] = {i: [i] for i in with_cands}
+    for i in range(len(bounds)):
+        if not cands[i] and with_cands:
+            nearest = min(with_cands, key=lambda j: (abs(j - i), j < i))
+            lent[nearest].append(i)
+    out = []
+    for i, members in lent.items():
+        ev_start = min(bounds[j][0] for j in members)
+        ev_end = max(bounds[j][1] for j in members)
+        if ev_end - ev_start > MAX_EVIDENCE:
+            members, ev_start, ev_end = [i], bounds[i][0], bounds[i][1]
+        figs = sorted((f for j in members for f in own[j]), key=lambda f: f.span.start if f.span else 0)
+        out.append(_Clause(bounds[i][0], bounds[i][1], ev_start, ev_end, tuple(figs), tuple(cands[i])))
+    return out
+
+
+def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision, trigger: Span,
+             rule_names: list[str], types: list[str], dates: list[DateMention], index: int) -> Mention:
+    doc, sent, document = ctx.doc, ctx.sent, ctx.document
+    clause_text = doc.text[clause.start:clause.end]
+    cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
+    scope = rules.scope(doc.text[clause.ev_start:clause.ev_end])
+    return Mention(
+        doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
+        evidence=_evidence(doc, sent, clause.ev_start, clause.ev_end, trigger), status=status.value,
+        scope=scope.value, section=ctx.section, where=_where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus),
+        when=_when(dates or list(ctx.dates), document.published, scope.value),
+        figures=_figures_for(etype, clause.figures, types),
+        perpetrators=_perpetrators(doc, sent, ctx.claimant, etype),
+        targets=_targets(doc.text[clause.ev_start:clause.ev_end], sent.text, etype),
+        claimed_by=ctx.claimant, certainty=cert.value,
+        trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
+        rule="|".join([*rule_names, status.rule, cert.rule, scope.rule]),
+        source=document.source, published=document.published,
+    )
 
 
 def _clauses(sent: Span) -> list[tuple[int, int]]:
@@ -145,7 +196,7 @@ def _government_actor(doc: Doc, sent: Span) -> bool:
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
                         dates: Sequence[DateMention], figures: Sequence[Figure], doc: Doc, document: Document
                         ) -> dict[tuple[str, rules.Decision], tuple[Span, list[str]]]:
-    old = any(rules.is_old(d.when.end, document.published, doc.text[max(0, d.start - 20):d.start])
+    old = any(rules.is_old(d.when.end, document.published, doc.text[max(c_start, d.start - 80):d.start])
               for d in dates)
     present = any(f.kind == "remaining" for f in figures)
     groups: dict[tuple[str, rules.Decision], tuple[Span, list[str]]] = {}
@@ -241,12 +292,15 @@ def _focus_place(doc: Doc) -> Place | None:
                  place.admin1, place.feature, place.population, place.score, f"document focus ({n} mentions)")
 
 
-def _when(dates: Sequence[DateMention], published: date | None) -> When | None:
+def _when(dates: Sequence[DateMention], published: date | None, scope: str) -> When | None:
+    """The first resolved date; else the week before publication (a tally: the year before)."""
     for d in dates:
         if d.when.start is not None or d.when.end is not None:
             return d.when
     if published is None:
         return None
+    if scope == "aggregate":
+        return When(published - timedelta(days=365), published, "year", "", "when:published-year")
     return When(published - timedelta(days=6), published, "week", "", "when:published-week")
 
 
@@ -261,13 +315,18 @@ def _perpetrators(doc: Doc, sent: Span, claimant: str | None, etype: str) -> tup
         if claimant and span.text in claimant:
             continue
         before = doc.text[max(sent.start_char, span.start_char - 12):span.start_char].lower()
-        if before.endswith(_TARGET_BLOCKERS):
+        if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
             continue
         out.setdefault(actor.name, actor)
     return tuple(out.values())
 
 
-def _targets(clause_text: str, etype: str) -> tuple[str, ...]:
+def _targets(clause_text: str, sent_text: str, etype: str) -> tuple[str, ...]:
+    """Targets named in the clause, else in the sentence (violent types, sieges and aid only)."""
     if etype not in VIOLENT and etype not in ("siege", "aid_access"):
         return ()
-    return tuple(t for t, rx in lx.TARGET_WORDS if rx.search(clause_text))
+    for text in (clause_text, sent_text):
+        found = tuple(t for t, rx in lx.TARGET_WORDS if rx.search(text))
+        if found:
+            return found
+    return ()

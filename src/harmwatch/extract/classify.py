@@ -1,8 +1,8 @@
 """Snippet-level event type: the main event a short text reports.
 
-Uses the same trigger lexicon as mention extraction, without the parser, so it
-runs fast on large benchmark files.  The first strong trigger wins, weighted by
-how specific its type is; context then decides between close types.
+``classify_all`` uses the trained linear model (``typemodel``), whose features
+include the trigger rules below; ``classify_one`` is the rules alone, kept for
+explainability and for comparison (``rules_only=True``).
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ _GOVERNMENT = re.compile(r"\b(?:government|regime|army|troops|loyalist|SAA)\b", 
 
 
 def classify_one(text: str, actors: ActorDictionary) -> str:
+    """The rules' answer: the strongest, earliest, most specific trigger."""
     scores: dict[str, float] = {}
     n = max(len(text), 1)
     for pat in lx.TRIGGERS:
         for m in pat.regex.finditer(text):
-            etype = _retype(pat, text, actors)
+            etype = retype(pat, text, actors)
             early = 1.0 - 0.5 * m.start() / n  # the main event tends to come first
             score = pat.strength * _WEIGHT.get(etype, 1.0) * early
             scores[etype] = max(scores.get(etype, 0.0), score)
@@ -34,7 +35,8 @@ def classify_one(text: str, actors: ActorDictionary) -> str:
     return max(sorted(scores), key=lambda t: scores[t])
 
 
-def _retype(pat: lx.TriggerPattern, text: str, actors: ActorDictionary) -> str:
+def retype(pat: lx.TriggerPattern, text: str, actors: ActorDictionary) -> str:
+    """Context decides between close types: air strike vs shelling, regained vs taken."""
     if pat.type == "shelling" and pat.strength == lx.WEAK and lx.AIR_CUES.search(text):
         return "air_strike"
     if pat.type == "territory_taken":
@@ -43,6 +45,11 @@ def _retype(pat: lx.TriggerPattern, text: str, actors: ActorDictionary) -> str:
     return pat.type
 
 
-def classify_all(texts: Iterable[str]) -> list[str]:
+def classify_all(texts: Iterable[str], *, rules_only: bool = False) -> list[str]:
+    items = list(texts)
+    if not rules_only:
+        from .typemodel import default_model
+
+        return default_model().predict(items)
     actors = load_actors()
-    return [classify_one(t, actors) for t in texts]
+    return [classify_one(t, actors) for t in items]

@@ -111,7 +111,8 @@ GENERIC_TYPES = ("diplomatic", "responsibility_claim", "other")
 
 TARGET_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (t, re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE)) for t, p in (
-        ("civilians", r"civilians?|residents|inhabitants|people|families|non-combatants"),
+        ("civilians", r"civilians?|residents|inhabitants|non-combatants|men|villagers|worshippers|shoppers"
+                      r"|passengers|farmers|detainees|displaced people"),
         ("children", r"children|child|kids|boys?|girls?|babies|infants?|schoolchildren"),
         ("women", r"women|woman|mothers?|pregnant"),
         ("health", r"hospitals?|clinics?|medical|medics?|doctors?|nurses?|ambulances?|maternity|health"),
@@ -155,9 +156,9 @@ DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed 
                     re.IGNORECASE)
 REPORTING_VERBS = frozenset({
     "say", "tell", "report", "document", "state", "announce", "claim", "confirm", "estimate", "count",
-    "record", "add", "warn", "accuse", "deny", "note", "write", "tweet", "post", "allege",
+    "record", "add", "warn", "accuse", "deny", "note", "tweet", "post", "allege",
 })
-ACCORDING_TO = re.compile(r"\baccording to\s+(?P<who>[^,.;:]{2,80})", re.IGNORECASE)
+ACCORDING_TO = re.compile(r"\baccording to\s+(?P<who>[^,.;:()]{2,80})", re.IGNORECASE)
 AT_LAST_COUNT = re.compile(r"^(?P<who>.{2,80}?)\s+(?:has|have|had),? (?:at last count|so far|to date)",
                            re.IGNORECASE)
 UNNAMED_CLAIMANTS = re.compile(
@@ -171,7 +172,7 @@ AGGREGATE = re.compile(
     r"|this year|every week|repeatedly|systematically)\b",
     re.IGNORECASE,
 )
-SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began in|began|started in)\s*$", re.IGNORECASE)
+SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began|started)\b[^.;]{0,60}$", re.IGNORECASE)
 COMMENT_HEADER = re.compile(r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies)\b|^\s*(?:leave a reply|reader comments)",
                             re.IGNORECASE | re.MULTILINE)
 CAPTION = re.compile(r"\b(?:credit|photo|photograph|picture|image)\s*:|\((?:AFP|Reuters|AP)(?: Photo)?\)"

@@ -2,7 +2,8 @@
 
 ``Gazetteer`` compiles packaged GeoNames data into a SQLite index on first use;
 ``resolve`` picks a place for every name of one document together;
-``geoparse`` is the library side of the ``harmwatch geoparse`` command. The
+``geoparse`` is the library side of the ``harmwatch geoparse`` command;
+``import_geonames`` adds a GeoNames dump (``SY.txt``) for village-level coverage. The
 spaCy component ``harmwatch_places`` lives in ``harmwatch.geo.component`` (it
 imports spaCy, so it is loaded only when used).
 """

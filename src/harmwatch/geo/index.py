@@ -1,8 +1,10 @@
 """The gazetteer: a compact SQLite index compiled once from packaged GeoNames data.
 
-Tables: ``place`` (one row per place, with a ``source`` column so user entries can
-be added later), ``name`` (normalised key -> place, with the kind of name) and
-``meta`` (the index version, so a newer harmwatch rebuilds an older index).
+Tables: ``place`` (one row per place, with a ``source`` column: packaged data or a
+user's import), ``name`` (normalised key -> place, with the kind of name),
+``neighbour`` (bordering countries), ``import`` (GeoNames dumps a user added with
+``import_geonames``, replayed after a rebuild) and ``meta`` (the index version, so
+a newer harmwatch rebuilds an older index).
 Building writes a temporary file beside the target and renames it into place,
 so a crash never leaves a half-built index behind.
 """
@@ -100,16 +102,18 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _imported_files(path: Path) -> list[Path]:
-    """Files imported into the index at ``path`` (none when it is missing or unreadable)."""
+def _query_file(path: Path, sql: str) -> list[tuple] | None:
+    """Rows of ``sql`` on the index at ``path``, or None when it is missing or not a readable index."""
+    if not path.is_file():
+        return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            return [Path(f) for (f,) in conn.execute("SELECT file FROM import ORDER BY rowid")]
+            return conn.execute(sql).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
-        return []
+        return None
 
 
 def import_geonames(file: Path, path: Path | None = None) -> int:
@@ -125,7 +129,8 @@ def import_geonames(file: Path, path: Path | None = None) -> int:
         conn = sqlite3.connect(path)
         try:
             regions = {(cc, code): name for cc, code, name in conn.execute(
-                "SELECT country, admin1_code, name FROM place WHERE feature = 'ADM1' AND admin1_code IS NOT NULL")}
+                "SELECT country, admin1_code, name FROM place "
+                "WHERE feature = 'ADM1' AND admin1_code IS NOT NULL")}
             known = {g for (g,) in conn.execute("SELECT geonameid FROM place WHERE geonameid IS NOT NULL")}
             entries = [e for e in geonames_dump_entries(file, regions, f"user:{file.name}")
                        if e.geonameid not in known]
@@ -141,17 +146,8 @@ def import_geonames(file: Path, path: Path | None = None) -> int:
 
 
 def _read_meta(path: Path) -> dict[str, str] | None:
-    """The index's meta table, or None when the file is missing or not a readable index."""
-    if not path.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
+    rows = _query_file(path, "SELECT key, value FROM meta")
+    return dict(rows) if rows is not None else None
 
 
 def _countries_tag(countries: Collection[str] | None) -> str:
@@ -187,7 +183,7 @@ class Gazetteer:
         meta = _read_meta(path)
         if (meta is None or meta.get("version") != str(GAZETTEER_VERSION)
                 or (countries is not None and meta.get("countries") != _countries_tag(countries))):
-            imported = _imported_files(path)
+            imported = [Path(f) for (f,) in _query_file(path, "SELECT file FROM import ORDER BY rowid") or []]
             cls.build(path, countries=countries)
             for file in imported:
                 if file.is_file():  # a user's import survives the rebuild while its file is there

@@ -68,7 +68,7 @@ class _Name:
 
 @dataclass
 class _State:
-    """Per-pass scores; built fresh by ``resolve`` for each document (never shared)."""
+    """One document's names, their candidates and containers, and the current picks (one per call)."""
 
     names: list[_Name]
     cands: list[list[Match]]
@@ -240,13 +240,15 @@ class _Scored:
 def _score_pass(state: _State, gaz: Gazetteer | None) -> list[_Scored | None]:
     """Score every candidate; repeats of a name pool their scores and share the winner."""
     pooled: dict[str, dict[Place, tuple[Match, float, tuple[str, ...]]]] = defaultdict(dict)
+    focus_of: dict[str, _Focus] = {}
     for i, (name, cands) in enumerate(zip(state.names, state.cands, strict=True)):
         key = normalize_name(name.query)
-        focus = _focus(state, key) if gaz else None
+        if gaz and key not in focus_of:
+            focus_of[key] = _focus(state, key)
         for m in cands:
             s, why = _prior(m, name, cands)
-            if gaz and focus:
-                cs, cwhy = _context(state, i, m, focus, gaz)
+            if gaz:
+                cs, cwhy = _context(state, i, m, focus_of[key], gaz)
                 s, why = s + cs, why + cwhy
             _, old, old_why = pooled[key].get(m.place, (m, 0.0, ()))
             pooled[key][m.place] = (m, old + s, old_why + tuple(w for w in why if w not in old_why))
