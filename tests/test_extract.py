@@ -131,3 +131,37 @@ def test_extract_does_not_change_its_input(extractor):
     before = (doc.text, doc.published)
     extractor.extract([doc])
     assert (doc.text, doc.published) == before
+
+
+def test_a_clause_without_trigger_lends_its_figures(extractor):
+    text = "A medical charity has at last count 6 clinics in Idlib – all have been hit by Russian jets."
+    (m,) = _asserted(_mentions(extractor, text), "air_strike")
+    assert any(f.kind == "facilities" and f.low == 6 for f in m.figures)
+    assert "health" in m.targets and m.scope == "aggregate"
+    assert "6 clinics" in m.evidence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "perpetrator", "present"),
+    [
+        ("The town has been under siege from Assad's forces for months.", "siege", "Syrian government", True),
+        ("Government troops recaptured the district from rebel fighters on Monday.", "territory_regained",
+         "Syrian rebels", False),
+    ],
+)
+def test_from_means_perpetrator_except_for_territory(extractor, text, etype, perpetrator, present):
+    ms = _asserted(_mentions(extractor, text), etype)
+    assert ms
+    assert (perpetrator in {a.name for a in ms[0].perpetrators}) is present
+
+
+def test_since_a_year_long_ago_is_not_historical(extractor):
+    text = "Capturing the city is the regime's largest gain since the uprising began in 2011."
+    ms = _mentions(extractor, text)
+    assert ms and all(m.status == "asserted" for m in ms), [(m.type, m.status) for m in ms]
+
+
+def test_tally_without_a_date_spans_the_year_before_publication(extractor):
+    (m, *_) = _mentions(extractor, "Air strikes have killed 300 civilians so far, a monitor says.")
+    assert m.scope == "aggregate"
+    assert m.when is not None and m.when.end == PUBLISHED and m.when.precision == "year"

@@ -40,9 +40,10 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|warplanes?|war planes|fighter jets?|barrel[- ]bombs?|barrel[- ]bombing|drone strikes?|helicopters? dropped"
        r"|(?:russian|syrian|regime|coalition|government) (?:jets|planes|aircraft|air force)|bombed from the air"
        r"|air force"),
-    _p("shelling", r"shelling|shelled|shells|artillery|mortars?|mortar fire|rockets?|rocket fire|missiles?"
+    _p("shelling", r"shell|shelling|shelled|shells|artillery|mortars?|mortar fire|rockets?|rocket fire|missiles?"
        r"|cluster munitions?|tank fire|grad rockets"),
-    _p("shelling", r"bombardments?|bombing|bombed|bombs", WEAK),  # re-typed by AIR_CUES, see rules.py
+    _p("shelling", r"bombardments?|bombing|bombed|bombs", WEAK),
+    _p("air_strike", r"raids?|sorties", WEAK),  # re-typed by AIR_CUES, see rules.py
     _p("chemical_attack", r"chemical (?:attacks?|weapons?|agents?|bombs?)|chlorine|sarin|toxic gas|poison gas"
        r"|nerve agents?|mustard gas"),
     _p("suicide_bombing", r"suicide (?:bomb(?:ing|er|ers|s)?|attacks?|car bombs?|vests?|blasts?)"
@@ -56,7 +57,9 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("attack_on_civilians", r"executed|executions?|executing|massacres?|massacred|shot dead|gunned down"
        r"|murdered|summary killings?|terror(?:ist)? attacks?|opened fire on (?:civilians|residents|the crowd)"
        r"|killing civilians|slaughter(?:ed)?|beaten to death"),
-    _p("attack_on_civilians", r"killed|killing|killings|murder|shot|stabbed|attacks?|attacked|genocide", WEAK),
+    _p("attack_on_civilians", r"killed|kills?|killing|killings|murder|shot|stabbed|attacks?|attacked|genocide"
+       r"|executes?|assassinat(?:ed|ion|ions|e)|martyrs?|casualt(?:y|ies)|human losses|losses|injuries"
+       r"|(?<!the )(?:injured|wounded|dead)|deaths|targets?|targeted|targeting", WEAK),
     _p("sexual_violence", r"rape[ds]?|raping|sexual (?:violence|assault|abuse)|sexually (?:assaulted|abused)"),
     _p("abduction", r"abduct(?:ed|ion|ions|s)?|kidnap(?:ped|ping|pings|s)?|forcibly disappeared"
        r"|enforced disappearances?|taken to (?:an )?unknown|moved to unknown"),
@@ -81,7 +84,9 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|destroyed (?:homes|houses|property)"),
     _p("territory_regained", r"re-?took|re-?captured?|re-?capturing|re-?conquest|regained(?: control)?"
        r"|retak(?:e|ing)|took back|won back|fall of"),
-    _p("territory_taken", r"captur(?:e|ed|ing)|seized|took control|taken control|overran|overrun|advanced into"),
+    _p("territory_taken", r"captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|t(?:ake|akes|ook|aking) (?:control|over)"
+       r"|taken (?:control|over)|overr?an|overrun|advanc(?:e|es|ed|ing) (?:into|over|in|on|towards?)"
+       r"|(?:control|controls|controlled) (?:large parts|most|the rest|all) of"),
     _p("territory_transfer", r"handed over|handover|withdr(?:ew|awn) from|transfer(?:red)? (?:of )?control"),
     _p("siege", r"sieges?|besieged|besieging|laid siege|under siege|encircled|encirclement|blockade[ds]?"
        r"|starv(?:e|ed|ing|ation)|cut off|(?:route|road|supply line|corridor)s? (?:\w+ )?(?:was |were |has been "
