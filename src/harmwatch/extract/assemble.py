@@ -6,6 +6,7 @@ set it in ``Mention.rule`` so a reviewer can see why the mention exists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -113,7 +114,9 @@ def _sentence_clauses(doc: Doc, sent: Span) -> list[_Clause]:
     figures = find_figures(sent.text, sent.start_char)
     bounds = _clauses(sent)
     own = [[f for f in figures if f.span is None or a <= f.span.start < b] for a, b in bounds]
-    cands = [_candidates(doc, sent, a, b, own[i]) for i, (a, b) in enumerate(bounds)]
+    cands = [_candidates(doc, sent, a, b, ()) for a, b in bounds]
+    if not any(cands):  # no trigger word anywhere: a figure's kind may still imply the event
+        cands = [_candidates(doc, sent, a, b, own[i]) for i, (a, b) in enumerate(bounds)]
     with_cands = [i for i, c in enumerate(cands) if c]
     lent: dict[int, list[int]] = {i: [i] for i in with_cands}
     for i in range(len(bounds)):
@@ -141,7 +144,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
         doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
         evidence=_evidence(doc, sent, clause.ev_start, clause.ev_end, trigger), status=status.value,
         scope=scope.value, section=ctx.section, where=_where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus),
-        when=_when(dates or list(ctx.dates), document.published, scope.value),
+        when=_when(dates or list(ctx.dates), document.published, scope.value, doc.text),
         figures=_figures_for(etype, clause.figures, types),
         perpetrators=_perpetrators(doc, sent, ctx.claimant, etype),
         targets=_targets(doc.text[clause.ev_start:clause.ev_end], sent.text, etype),
@@ -199,9 +202,10 @@ def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: i
     old = any(rules.is_old(d.when.end, document.published, doc.text[max(c_start, d.start - 80):d.start])
               for d in dates)
     present = any(f.kind == "remaining" for f in figures)
+    denial = any(f.low == 0 and f.high == 0 for f in figures)
     groups: dict[tuple[str, rules.Decision], tuple[Span, list[str]]] = {}
     for cand in cands:
-        st = rules.status(cand.trigger, clause_text, c_start, old, present)
+        st = rules.status(cand.trigger, clause_text, c_start, old, present, denial)
         key = (cand.type, st)
         if key not in groups:
             groups[key] = (cand.trigger, [f"trigger:{cand.rule}"])
@@ -231,7 +235,8 @@ def _figures_for(etype: str, figures: Sequence[Figure], types: Sequence[str]) ->
         return tuple(figures)
     out = []
     for fig in figures:
-        fits = [t for t in types if t in KIND_TYPES.get(fig.kind, tuple(VIOLENT))]
+        preferred = KIND_TYPES.get(fig.kind, tuple(sorted(VIOLENT)))
+        fits = [t for t in preferred if t in types]
         owner = fits[0] if fits else types[0]
         if owner == etype:
             out.append(fig)
@@ -292,11 +297,19 @@ def _focus_place(doc: Doc) -> Place | None:
                  place.admin1, place.feature, place.population, place.score, f"document focus ({n} mentions)")
 
 
-def _when(dates: Sequence[DateMention], published: date | None, scope: str) -> When | None:
-    """The first resolved date; else the week before publication (a tally: the year before)."""
-    for d in dates:
-        if d.when.start is not None or d.when.end is not None:
-            return d.when
+_SAID_ON = re.compile(r"\b(?:said|says|denied|denies|told \w+|announced|reported|added|stated|confirmed)\s*$",
+                      re.IGNORECASE)
+
+
+def _when(dates: Sequence[DateMention], published: date | None, scope: str, text: str = "") -> When | None:
+    """The first resolved date of the event (not "said on Friday"); else the week before publication.
+
+    A tally with no date of its own spans the year before publication.
+    """
+    resolved = [d for d in dates if d.when.start is not None or d.when.end is not None]
+    of_event = [d for d in resolved if not _SAID_ON.search(text[max(0, d.start - 25):d.start])]
+    for d in of_event or resolved:
+        return d.when
     if published is None:
         return None
     if scope == "aggregate":

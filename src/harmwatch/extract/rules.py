@@ -54,11 +54,16 @@ def _negated_by_tree(trigger: Span) -> bool:
     return False
 
 
-def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, has_present_figure: bool
-           ) -> Decision:
-    """asserted / negated / hypothetical / historical, for the event the trigger names."""
+def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, has_present_figure: bool,
+           denial: bool = False) -> Decision:
+    """asserted / negated / hypothetical / historical, for the event the trigger names.
+
+    A denial ("no civilians were hurt") is an asserted claim of zero, not a negated event.
+    """
     if old_date:
         return Decision("historical", "status:old-date")
+    if denial:
+        return Decision("asserted", "status:denial-is-a-claim")
     before = clause_text[: max(0, trigger.start_char - clause_start)]
     if _negated_by_tree(trigger) or _NEG_WINDOW.search(before) or trigger.text.lower().startswith("no "):
         return Decision("negated", "status:negation")
