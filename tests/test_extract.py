@@ -165,3 +165,10 @@ def test_tally_without_a_date_spans_the_year_before_publication(extractor):
     (m, *_) = _mentions(extractor, "Air strikes have killed 300 civilians so far, a monitor says.")
     assert m.scope == "aggregate"
     assert m.when is not None and m.when.end == PUBLISHED and m.when.precision == "year"
+
+
+def test_two_counts_in_one_clause_are_two_mentions_with_their_own_evidence(extractor):
+    text = "Amid 3 bomb attacks in Belgium and 5 in Spain this month, the crisis deepened."
+    ms = _asserted(_mentions(extractor, text), "attack_on_civilians")
+    assert [f.low for m in ms for f in m.figures if f.kind == "incidents"] == [3, 5]
+    assert "Spain" not in ms[0].evidence.text and "Belgium" not in ms[1].evidence.text

@@ -21,7 +21,7 @@ from .dates import DateMention, find_dates
 from .figures import find_figures
 
 MAX_EVIDENCE = 600
-MIN_CLAUSE = 40
+MIN_CLAUSE = 20
 VIOLENT = frozenset({
     "air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade",
     "attack_on_civilians", "sexual_violence", "abduction", "armed_clash", "excessive_force_against_protesters",
@@ -130,8 +130,48 @@ def _sentence_clauses(doc: Doc, sent: Span) -> list[_Clause]:
         if ev_end - ev_start > MAX_EVIDENCE:
             members, ev_start, ev_end = [i], bounds[i][0], bounds[i][1]
         figs = sorted((f for j in members for f in own[j]), key=lambda f: f.span.start if f.span else 0)
-        out.append(_Clause(bounds[i][0], bounds[i][1], ev_start, ev_end, tuple(figs), tuple(cands[i])))
+        clause = _Clause(bounds[i][0], bounds[i][1], ev_start, ev_end, tuple(figs), tuple(cands[i]))
+        out.extend(_split_counts(doc, clause))
     return out
+
+
+_AND = re.compile(r"\s(?:and|while|with)\s", re.IGNORECASE)
+
+
+def _split_counts(doc: Doc, clause: _Clause) -> list[_Clause]:
+    """ "4 attacks in X and 2 in Y" is two events: the second count repeats the first one's event type."""
+    counts = [f for f in clause.figures if f.kind == "incidents" and f.span is not None]
+    if len(counts) < 2 or not clause.candidates:
+        return [clause]
+    out, start = [], clause.ev_start
+    for prev, nxt in zip(counts, counts[1:], strict=False):
+        assert prev.span is not None and nxt.span is not None
+        gap = doc.text[prev.span.end:nxt.span.start]
+        m = None
+        for m in _AND.finditer(gap):
+            pass  # the last "and" before the next count
+        if m is None:
+            continue
+        cut = prev.span.end + m.start()
+        out.append((start, cut))
+        start = prev.span.end + m.end()
+    if not out:
+        return [clause]
+    out.append((start, clause.ev_end))
+    pieces = []
+    for n, (a, b) in enumerate(out):
+        figs = tuple(f for f in clause.figures if f.span is not None and a <= f.span.start < b)
+        cands = clause.candidates if n == 0 else tuple(
+            Candidate(c.type, _figure_span(doc, figs[0]) or c.trigger, f"elided:{c.rule}")
+            for c in clause.candidates[:1])
+        pieces.append(_Clause(a, b, a, b, figs, cands))
+    return pieces
+
+
+def _figure_span(doc: Doc, fig: Figure) -> Span | None:
+    if fig.span is None:
+        return None
+    return doc.char_span(fig.span.start, fig.span.end, alignment_mode="expand")
 
 
 def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision, trigger: Span,
