@@ -52,11 +52,12 @@ def seeds(shared: Path, tmp: Path) -> list[tuple[str, str, str]]:
     run([*HARMWATCH, "extract", "--input", str(inp), "--output", str(pred)])
     secs = time.perf_counter() - t
     r = score(shared, "seeds", str(pred), str(shared / "eval/seeds/gold.jsonl"), str(shared / "seeds"))
-    fields = ", ".join(f"{k}={r[k]}" for k in ("where", "when", "figure_value", "certainty", "scope") if k in r)
-    return [("seeds", "recall", str(r["recall"])),
-            ("seeds", "negatives fired", str(len(r["negatives_fired"]))),
-            ("seeds", "fields", fields),
-            ("seeds", "seconds", f"{secs:.1f}")]
+    rows = [("seeds", "recall", str(r["recall"])), ("seeds", "span_recall", str(r["span_recall"])),
+            ("seeds", "negatives fired", str(len(r["negatives_fired"])) + " " + ",".join(r["negatives_fired"]))]
+    rows += [("seeds", k, str(v)) for k, v in r.items()
+             if k not in ("recall", "span_recall", "negatives_fired", "positives")]
+    rows.append(("seeds", "documents/s", f"{5 / secs:.2f} (incl. model load)"))
+    return rows
 
 
 def case(shared: Path, tmp: Path) -> list[tuple[str, str, str]]:
@@ -65,7 +66,10 @@ def case(shared: Path, tmp: Path) -> list[tuple[str, str, str]]:
     run([sys.executable, str(shared / "eval/score.py"), "strip-case", str(gold), str(inp)])
     run([*HARMWATCH, "classify", "--input", str(inp), "--output", str(pred)])
     r = score(shared, "case2021", str(pred), str(gold))
-    return [("case2021", "macro_f1", str(r["macro_f1"])), ("case2021", "weighted_f1", str(r["weighted_f1"]))]
+    worst = sorted(r["per_label_f1"].items(), key=lambda kv: kv[1])[:6]
+    return [("case2021", "macro_f1", str(r["macro_f1"])), ("case2021", "micro_f1", str(r["micro_f1"])),
+            ("case2021", "weighted_f1", str(r["weighted_f1"])),
+            ("case2021", "worst labels", ", ".join(f"{k} {v}" for k, v in worst))]
 
 
 def geo(shared: Path, tmp: Path, limit: int | None) -> list[tuple[str, str, str]]:

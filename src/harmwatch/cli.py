@@ -37,6 +37,8 @@ def _settings(db: str | None) -> config.Settings:
     return config.from_env().with_db(db)
 
 
+actors_option = click.option("--actors", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                             help="Extra actor dictionary CSV (name,inter,aliases); repeatable.")
 db_option = click.option("--db", default=None, metavar="PATH_OR_URL",
                          help="SQLite file or postgresql:// URL [default: $HARMWATCH_DB or ./harmwatch.db]")
 
@@ -72,13 +74,14 @@ def ingest(db: str | None, max_bytes: int | None, paths: tuple[Path, ...]) -> No
 @main.command()
 @db_option
 @click.option("--batch-size", type=int, default=8, show_default=True)
+@actors_option
 @_friendly
-def process(db: str | None, batch_size: int) -> None:
+def process(db: str | None, batch_size: int, actors: tuple[Path, ...]) -> None:
     """Extract, geocode and link every document not yet processed (resumable)."""
     from .pipeline import process as run_process
     from .store import open_store
 
-    settings = _settings(db)
+    settings = _settings(db).with_actors(actors)
     with open_store(settings.db) as store:
         report = run_process(store, _extractor(settings), batch_size=batch_size, progress=sys.stderr.isatty())
     click.echo(f"{report.documents} documents processed, {report.mentions} mentions, "
@@ -89,7 +92,8 @@ def _extractor(settings: config.Settings) -> Any:
     from .extract import Extractor
     from .geo import Gazetteer
 
-    return Extractor(gazetteer=Gazetteer.open(settings.gazetteer_path))
+    return Extractor(gazetteer=Gazetteer.open(settings.gazetteer_path), actor_files=settings.actor_files)
+
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -193,12 +197,13 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 @main.command()
 @click.option("--input", "input_", required=True, type=click.Path(path_type=Path))
 @click.option("--output", required=True, type=click.Path(path_type=Path))
+@actors_option
 @_friendly
-def extract(input_: Path, output: Path) -> None:
+def extract(input_: Path, output: Path, actors: tuple[Path, ...]) -> None:
     """Benchmark command: mentions for each {id, text, published, source} line."""
     from .bench_io import extract_jsonl
 
-    settings = config.from_env()
+    settings = config.from_env().with_actors(actors)
     n = extract_jsonl(_read_jsonl(input_), output, _extractor(settings))
     click.echo(f"{n} documents extracted to {output}", err=True)
 

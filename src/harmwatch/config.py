@@ -5,6 +5,7 @@
 | ``HARMWATCH_DB`` | ``./harmwatch.db`` | SQLite path or ``postgresql://`` URL |
 | ``HARMWATCH_HOME`` | ``~/.cache/harmwatch`` | where the compiled gazetteer index lives |
 | ``HARMWATCH_MAX_BYTES`` | ``52428800`` (50 MiB) | largest input file ingest accepts |
+| ``HARMWATCH_ACTORS`` | (none) | extra actor dictionaries (CSV), separated by ``os.pathsep`` |
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Settings:
     db: str = DEFAULT_DB
     home: Path = Path.home() / ".cache" / "harmwatch"
     max_bytes: int = DEFAULT_MAX_BYTES
+    actor_files: tuple[Path, ...] = ()
 
     @property
     def gazetteer_path(self) -> Path:
@@ -31,6 +33,9 @@ class Settings:
 
     def with_db(self, db: str | None) -> Settings:
         return replace(self, db=db) if db else self
+
+    def with_actors(self, files: tuple[Path, ...]) -> Settings:
+        return replace(self, actor_files=self.actor_files + files) if files else self
 
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
@@ -47,4 +52,5 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     if max_bytes <= 0:
         raise ConfigError(f"HARMWATCH_MAX_BYTES must be positive, got {max_bytes}; unset it for 50 MiB.")
     home = Path(env["HARMWATCH_HOME"]) if env.get("HARMWATCH_HOME") else Settings.home
-    return Settings(db=env.get("HARMWATCH_DB") or DEFAULT_DB, home=home, max_bytes=max_bytes)
+    actors = tuple(Path(p) for p in env.get("HARMWATCH_ACTORS", "").split(os.pathsep) if p)
+    return Settings(db=env.get("HARMWATCH_DB") or DEFAULT_DB, home=home, max_bytes=max_bytes, actor_files=actors)

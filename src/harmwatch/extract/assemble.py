@@ -147,11 +147,10 @@ def _split_counts(doc: Doc, clause: _Clause) -> list[_Clause]:
     for prev, nxt in zip(counts, counts[1:], strict=False):
         assert prev.span is not None and nxt.span is not None
         gap = doc.text[prev.span.end:nxt.span.start]
-        m = None
-        for m in _AND.finditer(gap):
-            pass  # the last "and" before the next count
-        if m is None:
+        joins = list(_AND.finditer(gap))
+        if not joins:
             continue
+        m = joins[-1]  # the last "and" before the next count
         cut = prev.span.end + m.start()
         out.append((start, cut))
         start = prev.span.end + m.end()
@@ -180,17 +179,19 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     clause_text = doc.text[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(doc.text[clause.ev_start:clause.ev_end])
+    where = _where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus)
+    when = _when(dates or list(ctx.dates), document.published, scope.value, doc.text)
+    provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
     return Mention(
         doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
         evidence=_evidence(doc, sent, clause.ev_start, clause.ev_end, trigger), status=status.value,
-        scope=scope.value, section=ctx.section, where=_where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus),
-        when=_when(dates or list(ctx.dates), document.published, scope.value, doc.text),
+        scope=scope.value, section=ctx.section, where=where, when=when,
         figures=_figures_for(etype, clause.figures, types),
         perpetrators=_perpetrators(doc, sent, ctx.claimant, etype),
         targets=_targets(doc.text[clause.ev_start:clause.ev_end], sent.text, etype),
         claimed_by=ctx.claimant, certainty=cert.value,
         trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
-        rule="|".join([*rule_names, status.rule, cert.rule, scope.rule]),
+        rule="|".join([*rule_names, status.rule, cert.rule, scope.rule, *provenance]),
         source=document.source, published=document.published,
     )
 

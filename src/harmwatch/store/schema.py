@@ -98,7 +98,38 @@ _V1 = (
     "CREATE INDEX audit_target ON audit (target)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Step 2 is reserved for review/auth (issue 6): empty until that step lands here in its place.
+_V2_RESERVED: tuple[str, ...] = ()
+
+# Step 3: reference layers (issue 8), ACLED/UCDP events kept apart from harmwatch's own incidents.
+_V3_REFERENCE = (
+    """CREATE TABLE reference_layers (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        n_events INTEGER NOT NULL,
+        n_skipped INTEGER NOT NULL
+    )""",
+    """CREATE TABLE reference_events (
+        layer TEXT NOT NULL REFERENCES reference_layers (name) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        hw_types TEXT NOT NULL,
+        date_start TEXT, date_end TEXT, date_precision TEXT,
+        place_name TEXT, lat REAL, lon REAL, place_precision TEXT, country TEXT, admin1 TEXT,
+        actor1 TEXT, actor2 TEXT,
+        low REAL, best REAL, high REAL,
+        source TEXT, headline TEXT,
+        data TEXT NOT NULL,
+        matched_incident TEXT, match_km REAL,
+        PRIMARY KEY (layer, event_id)
+    )""",
+    "CREATE INDEX reference_events_window ON reference_events (layer, date_start)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2_RESERVED, _V3_REFERENCE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _VERSION_TABLE = (
