@@ -140,14 +140,15 @@ _ACLED_REGIONS: dict[str, str] = {
     "Southern Africa": "AO BW LS MG MW MZ NA SZ ZA ZM ZW",
     "Middle East": "AE BH IL IQ IR JO KW LB OM PS QA SA SY TR YE",
     "Caucasus and Central Asia": "AM AZ GE KG KZ TJ TM UZ",
-    "South Asia": "AF BD BT IN LK MV NP PK",
-    "Southeast Asia": "BN ID KH LA MM MY PH SG TH TL VN",
+    "South Asia": "AF BD BT IN IO LK MV NP PK",
+    "Southeast Asia": "BN CC CX ID KH LA MM MY PH SG TH TL VN",
     "East Asia": "CN HK JP KP KR MN MO TW",
     "North America": "BM CA GL PM US",
     "Central America": "BZ CR GT HN MX NI PA SV",
 }
+# Other countries take their continent's region; in North America that leaves the Caribbean.
 _CONTINENT_REGIONS = {"EU": "Europe", "SA": "South America", "OC": "Oceania", "AN": "Antarctica",
-                      "NA": "Caribbean", "AS": "Middle East", "AF": "Eastern Africa"}
+                      "NA": "Caribbean"}
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def deaths(inc: Incident) -> Deaths:
     def total(field: str) -> float:
         return max(_field(rest, field), _field(civ, field) + _field(fighters, field))
 
-    # A bound that is None (only denials) counts as 0, and an open high ("at least") as its low.
+    # A bound that is None (only denials were made) counts as 0.
     low, best = total("conservative"), total("best")
     high = max(total("high"), best)
     return Deaths(low, best, high, _field(civ, "best"), bool(killed))

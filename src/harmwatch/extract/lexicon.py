@@ -65,23 +65,33 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|enforced disappearances?|taken to (?:an )?unknown|moved to unknown"),
     _p("peaceful_protest", r"protests?|protested|protesting|demonstrations?|demonstrators|rall(?:y|ies|ied)"
        r"|vigils?|took to the streets|marched|sit-ins?"),
-    _p("protest_with_intervention", r"(?:protesters|demonstrators|protest|rally) (?:was |were )?"
-       r"(?:dispersed|broken up|arrested)|police (?:dispersed|broke up)"),
-    _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at) (?:the )?(?:protesters|demonstrators)"
-       r"|(?:killed|shot) (?:\w+ )?(?:protesters|demonstrators)"),
+    _p("protest_with_intervention", r"(?:protesters|demonstrators|protest|rally|demonstration) (?:was |were )?"
+       r"(?:dispersed|broken up|arrested|detained)|(?:police|security forces) (?:dispersed|broke up)"
+       r"|dispers(?:e|ed|ing) (?:the )?(?:protest|rally|demonstration|crowd|protesters|demonstrators)"
+       r"|tear ?gas|water cannons?|batons?"),
+    _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at|into) (?:the )?(?:protesters|demonstrators"
+       r"|crowd|protest)|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators)"
+       r"|live (?:ammunition|rounds|fire)"),
     _p("violent_demonstration", r"riots?|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
-       r"(?:torched|stormed|threw stones|clashed with police)"),
-    _p("mob_violence", r"mob|lynched|lynching"),
+       r"(?:torched|stormed|threw (?:stones|rocks|petrol bombs)|clashed with (?:the )?police|set fire|burned|pelted"
+       r"|vandali[sz]ed|blocked)|stone[- ]pelting|stone[- ]throwing"),
+    _p("mob_violence", r"mobs?|lynched|lynching|vigilantes?|angry (?:crowd|villagers|residents|youths)"),
     _p("agreement", r"ceasefire|cease-fire|truce|deal|agreement|accord|brokered|surrender(?:ed)?"
        r"|humanitarian pause|prisoner (?:exchange|swap)|(?:routes?|corridors?) (?:will|would) be opened"),
     _p("arrest", r"arrest(?:ed|s)?|detain(?:ed|s)?|detention|rounded up|taken into custody"),
-    _p("change_to_group_activity", r"mobili[sz](?:ed|ation)|formed an alliance|merged|disbanded"
-       r"|reinforcements"),
-    _p("disrupted_weapons_use", r"defused|seized (?:a |an )?(?:weapons|arms|ammunition)|weapons cache"
-       r"|intercepted|shot down"),
-    _p("base_established", r"(?:established|set up) (?:a |an |its )?(?:new )?(?:base|headquarters|outpost)"),
-    _p("looting_destruction", r"loot(?:ed|ing)|torched|set (?:on )?fire to|arson|demolished|razed"
-       r"|destroyed (?:homes|houses|property)"),
+    _p("change_to_group_activity", r"mobili[sz](?:ed|ation)|formed an alliance|merged|disbanded|reinforcements"
+       r"|(?:announced|formed|launched|created) (?:the formation of )?(?:a |an )?(?:new )?(?:armed )?"
+       r"(?:group|brigade|coalition|alliance|militia|faction|battalion)|pledged allegiance|joined forces|defected"
+       r"|appointed (?:a )?new (?:leader|commander|chief)|recruit(?:ment|ed|ing)|dissolved|split from"),
+    _p("disrupted_weapons_use", r"defused|defusing|(?:seized|confiscated|recovered|found|discovered) (?:a |an )?"
+       r"(?:large )?(?:cache of |quantity of |stash of )?(?:weapons|arms|explosives|ammunition|rockets|mines|ieds?)"
+       r"|weapons (?:cache|depot)|arms cache|intercepted|shot down|dismantled (?:an? )?(?:ied|bomb|explosive)"
+       r"|foiled|bomb disposal"),
+    _p("base_established", r"(?:established|set up|establish|setting up|built|opened) (?:a |an |its |their )?(?:new )?"
+       r"(?:military |temporary |permanent )?(?:base|headquarters|outpost|camp|position|post)s?"),
+    _p("looting_destruction", r"loot(?:ed|ing|ers)|torched|set (?:on )?fire to|arson|demolished|razed|set ablaze"
+       r"|burn(?:ed|t) down|vandali[sz]ed|destroyed (?:\w+ )?(?:homes|houses|property|shops|crops|vehicles)"
+       r"|ransacked|pillag(?:ed|ing)"),
     _p("territory_regained", r"re-?took|re-?captured?|re-?capturing|re-?conquest|regained(?: control)?"
        r"|retak(?:e|ing)|took back|won back|fall of"),
     _p("territory_taken", r"captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|t(?:ake|akes|ook|aking) (?:control|over)"
@@ -100,16 +110,37 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|carrying out|targeting)|blamed|accused"),
     _p("diplomatic", r"sanctions?|condemn(?:ed|s|ation)?|expell?ed|summoned (?:the )?ambassador|veto(?:ed)?"
        r"|security council (?:resolution|vote|meeting)|called for a ceasefire|peace talks"),
-    _p("crime", r"smuggl(?:ing|ers?|ed)|drug (?:trafficking|cartels?|dealers?)|robber(?:y|ies)|extortion|gangs?"),
-    _p("natural_disaster", r"earthquakes?|floods?|flooding|epidemic|cholera outbreak|drought|hurricane|landslides?"
-       r"|cyclone|tsunami"),
-    _p("industrial_disaster", r"(?:factory|industrial|chemical plant) (?:fire|explosion|blast)|collapsed"
-       r"|(?:plane|train|bus|helicopter) crash(?:ed)?|gas leak|blaze"),
+    _p("crime", r"smuggl(?:ing|ers?|ed)|drug (?:trafficking|traffickers|cartels?|dealers?|lords?)|traffickers?"
+       r"|robber(?:y|ies|s)|robbed|extortion|gangs?|cartels?|bandits?|criminals?|narcotics|cattle rustl(?:ing|ers)"
+       r"|ransom|heist|burglar(?:y|s)"),
+    _p("natural_disaster", r"earthquakes?|quake|floods?|flooding|flash floods?|epidemic|pandemic|outbreak|cholera"
+       r"|drought|hurricane|landslides?|mudslides?|cyclone|typhoon|tsunami|wildfires?|forest fires?|heavy rains?"
+       r"|storms?|tremors?|volcan(?:o|ic)|heatwave"),
+    _p("industrial_disaster", r"(?:factory|industrial|chemical plant|warehouse|refinery|mine|pipeline|fuel tanker)"
+       r" (?:fire|explosion|blast|collapse|accident)|collapsed|collapse|(?:plane|train|bus|helicopter|boat|ferry)"
+       r" (?:crash(?:ed)?|accident|capsized)|capsized|derail(?:ed|ment)|gas (?:leak|cylinder|explosion)|blaze"
+       r"|fire broke out|caught fire|short circuit|stampede"),
+    _p("other", r"curfews?|state of emergency|martial law|internet (?:shutdown|blackout)|released a video"
+       r"|propaganda video", WEAK),
+    _p("armed_clash", r"ambush(?:ed|es)?|attacked (?:an? |the )?(?:military|army|police|security) "
+       r"(?:post|base|checkpoint|convoy|patrol|position)s?"),
+    _p("explosive_device", r"(?:motorcycle|bicycle|truck|parcel|roadside|magnetic|sticky) bombs?"
+       r"|bombs? (?:exploded|went off|detonated|blast)|detonated|explosives?|blast", WEAK),
+    _p("agreement", r"signed|peace (?:deal|talks|agreement|accord|process)|released \w* ?(?:prisoners|hostages"
+       r"|detainees)|swap", WEAK),
+    _p("diplomatic", r"talks|summit|ambassadors?|envoys?|diplomat(?:s|ic)?|foreign minist(?:er|ry)|urged|called on"
+       r"|warned|threatened|statement", WEAK),
+    _p("responsibility_claim", r"claimed (?:the )?(?:attack|bombing|killing|assault)|took responsibility"
+       r"|responsibility for"),
     _p("air_strike", r"(?:hit|struck|targeted|destroyed|bombed) (?:\w+ ){0,3}" + FACILITY
        + r"|" + FACILITY + r"(?:,? [\w'’-]+){0,8},? (?:was|were|been|being) (?:\w+ )?"
        r"(?:hit|struck|targeted|destroyed|bombed)",
        WEAK),
 )
+
+# Weak words of these types ("statement", "signed", "curfew") help classify a snippet but are too common
+# to make a mention of their own.
+CLASSIFY_ONLY = frozenset({"diplomatic", "other", "agreement"})
 
 # Specificity for tie-breaks: the later in this list, the more generic.
 GENERIC_TYPES = ("diplomatic", "responsibility_claim", "other")
