@@ -1,38 +1,64 @@
-"""Export incidents from a store to files: ``jsonl``, ``csv`` and ``geojson``."""
+"""Export incidents from a store to files, and hold them against ACLED/UCDP reference layers.
+
+Formats: ``jsonl``, ``csv``, ``geojson``, ``acled`` (ACLED-like CSV), ``ucdp`` (UCDP-GED-like CSV) and
+``parquet``. Every export streams the store's cursor, so memory stays flat however many incidents match.
+Reference layers: :func:`import_reference`, :func:`reference_events`, :func:`compare`.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 from ..errors import ConfigError
+from ..model import Incident
 from ..store import Store
+from .acled import ACLED_COLUMNS, acled_row, write_acled
+from .context import ExportContext, store_context
 from .formats import CSV_COLUMNS, WRITERS, csv_row
+from .parquet import parquet_schema, write_parquet
+from .ucdp import UCDP_COLUMNS, ucdp_row, write_ucdp
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "csv_row", "export"]
+__all__ = [
+    "ACLED_COLUMNS", "CSV_COLUMNS", "FORMATS", "UCDP_COLUMNS", "ExportContext", "acled_row", "compare",
+    "csv_row", "export", "import_reference", "parquet_schema", "reference_events", "ucdp_row", "write_atomically",
+]
 
-FORMATS: tuple[str, ...] = tuple(WRITERS)
+FORMATS: tuple[str, ...] = (*WRITERS, "acled", "ucdp", "parquet")
+BBox = tuple[float, float, float, float]
+
+
+def _writer(fmt: str, store: Store, clock: Callable[[], datetime] | None) -> tuple[Callable[..., int], bool]:
+    """(write(incidents, out) -> count, whether the file is binary) for ``fmt``."""
+    if fmt in WRITERS:
+        return WRITERS[fmt], False
+    if fmt == "parquet":
+        return write_parquet, True
+    if fmt in ("acled", "ucdp"):
+        write = write_acled if fmt == "acled" else write_ucdp
+        return partial(write, ctx=store_context(store, clock)), False
+    raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
 
 
 def export(store: Store, fmt: str, output: Path, *, type: str | None = None, since: date | None = None,
-           until: date | None = None, bbox: tuple[float, float, float, float] | None = None,
-           place: str | None = None) -> int:
+           until: date | None = None, bbox: BBox | None = None, place: str | None = None,
+           clock: Callable[[], datetime] | None = None) -> int:
     """Write the incidents matching the filters to ``output`` in ``fmt``; returns how many were written.
 
-    The file appears only when complete: it is written next to ``output`` and renamed over it.
+    ``acled`` and ``ucdp`` keep only what those datasets record (see the README); ``clock`` gives the
+    ACLED ``timestamp``. The file appears only when complete: it is written beside ``output`` and renamed.
     """
-    writer = WRITERS.get(fmt)
-    if writer is None:
-        raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
-    incidents = store.incidents(type=type, since=since, until=until, place=place, bbox=bbox)
-    return write_atomically(Path(output), lambda out: writer(incidents, out))
+    write, binary = _writer(fmt, store, clock)
+    incidents: Iterable[Incident] = store.incidents(type=type, since=since, until=until, place=place, bbox=bbox)
+    return write_atomically(Path(output), lambda out: write(incidents, out), binary=binary)
 
 
-def write_atomically(output: Path, write: Callable[[TextIO], int]) -> int:
+def write_atomically(output: Path, write: Callable[[IO[Any]], int], *, binary: bool = False) -> int:
     """Run ``write`` on a temporary file beside ``output``, then rename it into place."""
     folder = output.parent
     if not folder.is_dir():
@@ -41,7 +67,7 @@ def write_atomically(output: Path, write: Callable[[TextIO], int]) -> int:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
     try:
         # newline="" keeps what writers emit: csv writes its own CRLF line ends.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as out:
             count = write(out)
             out.flush()
             os.fsync(out.fileno())
@@ -51,3 +77,16 @@ def write_atomically(output: Path, write: Callable[[TextIO], int]) -> int:
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
+
+
+def __getattr__(name: str) -> Any:
+    # Reference layers and comparison load on first use: plain exports need neither.
+    if name in ("import_reference", "reference_events"):
+        from . import reference
+
+        return getattr(reference, name)
+    if name == "compare":
+        from .compare import compare
+
+        return compare
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -202,8 +202,7 @@ def _clauses(sent: Span) -> list[tuple[int, int]]:
 
 
 def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Figure]) -> list[Candidate]:
-    found = [t for t in doc.spans["hw_triggers"] if start <= t.start_char and t.end_char <= end
-             and not (t._.hw_strength == lx.WEAK and t.label_ in lx.CLASSIFY_ONLY)]
+    found = [t for t in doc.spans["hw_triggers"] if start <= t.start_char and t.end_char <= end]
     strong = [t for t in found if t._.hw_strength == lx.STRONG]
     # A weak word ("bombardment", "killed") still counts next to a strong non-violent one ("ceasefire").
     covered = {t.label_ for t in strong} | (VIOLENT if any(t.label_ in VIOLENT for t in strong) else set())

@@ -47,7 +47,7 @@ class TriggerTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for pat in lx.TRIGGERS:
+        for pat in lx.EXTRACT_TRIGGERS:
             for m in pat.regex.finditer(doc.text):
                 span = char_span(doc, m.start(), m.end(), pat.type)
                 if span is not None:

@@ -21,11 +21,12 @@ class TriggerPattern:
     regex: re.Pattern[str]
     strength: int
     name: str
+    extract: bool = True  # False: a hint for snippet classification only, never a mention of its own
 
 
-def _p(type_: str, pattern: str, strength: int = STRONG) -> TriggerPattern:
+def _p(type_: str, pattern: str, strength: int = STRONG, extract: bool = True) -> TriggerPattern:
     rx = re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w])", re.IGNORECASE)
-    return TriggerPattern(type_, rx, strength, f"{type_}:{pattern[:40]}")
+    return TriggerPattern(type_, rx, strength, f"{type_}:{pattern[:40]}", extract)
 
 
 AIR_CUES = re.compile(
@@ -117,9 +118,11 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|drought|hurricane|landslides?|mudslides?|cyclone|typhoon|tsunami|wildfires?|forest fires?|heavy rains?"
        r"|storms?|tremors?|volcan(?:o|ic)|heatwave"),
     _p("industrial_disaster", r"(?:factory|industrial|chemical plant|warehouse|refinery|mine|pipeline|fuel tanker)"
-       r" (?:fire|explosion|blast|collapse|accident)|collapsed|collapse|(?:plane|train|bus|helicopter|boat|ferry)"
-       r" (?:crash(?:ed)?|accident|capsized)|capsized|derail(?:ed|ment)|gas (?:leak|cylinder|explosion)|blaze"
-       r"|fire broke out|caught fire|short circuit|stampede"),
+       r" (?:fire|explosion|blast|collapse|accident)|(?:plane|train|bus|helicopter|boat|ferry)"
+       r" (?:crash(?:ed)?|accident|capsized)|capsized|derail(?:ed|ment)|gas (?:leak|cylinder|explosion)"
+       r"|short circuit|stampede"),
+    # In war reports buildings collapse and truces collapse: these words only hint at an accident.
+    _p("industrial_disaster", r"collapsed|collapse|blaze|fire broke out|caught fire", WEAK, extract=False),
     _p("other", r"curfews?|state of emergency|martial law|internet (?:shutdown|blackout)|released a video"
        r"|propaganda video", WEAK),
     _p("armed_clash", r"ambush(?:ed|es)?|attacked (?:an? |the )?(?:military|army|police|security) "
@@ -141,6 +144,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
 # Weak words of these types ("statement", "signed", "curfew") help classify a snippet but are too common
 # to make a mention of their own.
 CLASSIFY_ONLY = frozenset({"diplomatic", "other", "agreement"})
+EXTRACT_TRIGGERS: tuple[TriggerPattern, ...] = tuple(
+    t for t in TRIGGERS if t.extract and not (t.strength == WEAK and t.type in CLASSIFY_ONLY))
 
 # Specificity for tie-breaks: the later in this list, the more generic.
 GENERIC_TYPES = ("diplomatic", "responsibility_claim", "other")
