@@ -70,8 +70,9 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"(?:dispersed|broken up|arrested|detained)|(?:police|security forces) (?:dispersed|broke up)"
        r"|dispers(?:e|ed|ing) (?:the )?(?:protest|rally|demonstration|crowd|protesters|demonstrators)"
        r"|tear ?gas|water cannons?|batons?"),
-    _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at|into) (?:the )?(?:protesters|demonstrators"
-       r"|crowd|protest)|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators)"
+    _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at|into) (?:the )?"
+       r"(?:protesters|demonstrators|crowd|protest)"
+       r"|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators)"
        r"|live (?:ammunition|rounds|fire)"),
     _p("violent_demonstration", r"riots?|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
        r"(?:torched|stormed|threw (?:stones|rocks|petrol bombs)|clashed with (?:the )?police|set fire|burned|pelted"
