@@ -28,6 +28,8 @@ def actors():
         ("Clashes between the army and insurgents continued for a third day.", "armed_clash"),
         ("Residents fled the neighbourhood as fighting drew closer.", "displacement"),
         ("Thousands of families fled their homes in the north of the district.", "displacement"),
+        ("Unidentified gunmen detained three teachers on the road to the market.", "abduction"),
+        ("Security forces abducted two activists from their homes at dawn.", "arrest"),
     ],
 )
 def test_classify_one(actors, text, expected):

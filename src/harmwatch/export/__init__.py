@@ -7,26 +7,27 @@ Reference layers: :func:`import_reference`, :func:`reference_events`, :func:`com
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
 
 from ..errors import ConfigError
 from ..model import Incident
 from ..store import Store
 from .acled import ACLED_COLUMNS, acled_row, write_acled
 from .context import ExportContext, store_context
+from .coverage import Comparison, compare
+from .files import write_atomically
 from .formats import CSV_COLUMNS, WRITERS, csv_row
 from .parquet import parquet_schema, write_parquet
+from .reference import import_reference, reference_events, reference_geojson
 from .ucdp import UCDP_COLUMNS, ucdp_row, write_ucdp
 
 __all__ = [
-    "ACLED_COLUMNS", "CSV_COLUMNS", "FORMATS", "UCDP_COLUMNS", "ExportContext", "acled_row", "compare",
-    "csv_row", "export", "import_reference", "parquet_schema", "reference_events", "ucdp_row", "write_atomically",
+    "ACLED_COLUMNS", "CSV_COLUMNS", "FORMATS", "UCDP_COLUMNS", "Comparison", "ExportContext", "acled_row",
+    "compare", "csv_row", "export", "import_reference", "parquet_schema", "reference_events",
+    "reference_geojson", "ucdp_row", "write_atomically",
 ]
 
 FORMATS: tuple[str, ...] = (*WRITERS, "acled", "ucdp", "parquet")
@@ -56,37 +57,3 @@ def export(store: Store, fmt: str, output: Path, *, type: str | None = None, sin
     write, binary = _writer(fmt, store, clock)
     incidents: Iterable[Incident] = store.incidents(type=type, since=since, until=until, place=place, bbox=bbox)
     return write_atomically(Path(output), lambda out: write(incidents, out), binary=binary)
-
-
-def write_atomically(output: Path, write: Callable[[IO[Any]], int], *, binary: bool = False) -> int:
-    """Run ``write`` on a temporary file beside ``output``, then rename it into place."""
-    folder = output.parent
-    if not folder.is_dir():
-        raise ConfigError(f"cannot write {output}: folder {folder} does not exist; create it or choose "
-                          "another --output path.")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        # newline="" keeps what writers emit: csv writes its own CRLF line ends.
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as out:
-            count = write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is meant to be shared
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
-
-
-def __getattr__(name: str) -> Any:
-    # Reference layers and comparison load on first use: plain exports need neither.
-    if name in ("import_reference", "reference_events"):
-        from . import reference
-
-        return getattr(reference, name)
-    if name == "compare":
-        from .compare import compare
-
-        return compare
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

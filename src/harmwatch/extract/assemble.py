@@ -222,19 +222,8 @@ def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Fi
 
 
 def _retype(trigger: Span, clause_text: str, sent_text: str, doc: Doc, sent: Span) -> str:
-    """Context decides between close types: air strike vs shelling, regained vs taken."""
-    etype = trigger.label_
-    if etype == "shelling" and trigger._.hw_strength == lx.WEAK and lx.AIR_CUES.search(clause_text):
-        return "air_strike"
-    if etype == "territory_taken" and _government_actor(doc, sent):
-        return "territory_regained"
-    return etype
-
-
-def _government_actor(doc: Doc, sent: Span) -> bool:
-    actors = [a._.hw_actor for a in doc.spans["hw_actors"] if sent.start_char <= a.start_char < sent.end_char]
-    return any(a.inter == 1 for a in actors) or bool(
-        lx.re.search(r"\b(?:government|regime|army|troops|loyalist)\b", sent.text, lx.re.IGNORECASE))
+    inters = [a._.hw_actor.inter for a in doc.spans["hw_actors"] if sent.start_char <= a.start_char < sent.end_char]
+    return rules.retype(trigger.label_, trigger._.hw_strength, clause_text, sent_text, inters).value
 
 
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,

@@ -7,7 +7,6 @@ explainability and for comparison (``rules_only=True``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from . import lexicon as lx
@@ -17,7 +16,6 @@ from .actors import ActorDictionary, load_actors
 _WEIGHT = {"diplomatic": 0.4, "responsibility_claim": 0.5, "agreement": 0.7, "territory_taken": 0.8,
            "peaceful_protest": 0.8, "attack_on_civilians": 0.9, "aid_access": 0.8, "arrest": 0.9,
            "armed_clash": 0.9}
-_GOVERNMENT = re.compile(r"\b(?:government|regime|army|troops|loyalist|SAA)\b", re.IGNORECASE)
 
 
 def classify_one(text: str, actors: ActorDictionary) -> str:
@@ -36,13 +34,10 @@ def classify_one(text: str, actors: ActorDictionary) -> str:
 
 
 def retype(pat: lx.TriggerPattern, text: str, actors: ActorDictionary) -> str:
-    """Context decides between close types: air strike vs shelling, regained vs taken."""
-    if pat.type == "shelling" and pat.strength == lx.WEAK and lx.AIR_CUES.search(text):
-        return "air_strike"
-    if pat.type == "territory_taken":
-        government = any(m.actor.inter == 1 for m in actors.find(text)) or _GOVERNMENT.search(text)
-        return "territory_regained" if government else "territory_taken"
-    return pat.type
+    from .rules import retype as by_context
+
+    inters = [m.actor.inter for m in actors.find(text)]
+    return by_context(pat.type, pat.strength, text, text, inters).value
 
 
 def classify_all(texts: Iterable[str], *, rules_only: bool = False) -> list[str]:

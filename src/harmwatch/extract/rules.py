@@ -26,6 +26,30 @@ class Decision:
     rule: str
 
 
+_GOVERNMENT = re.compile(r"\b(?:government|regime|army|troops|soldiers|loyalist|police|security forces|SAA)\b",
+                         re.IGNORECASE)
+_NON_STATE = re.compile(r"\b(?:gunmen|militants|rebels|insurgents|jihadists|kidnappers|unknown|unidentified"
+                        r"|armed (?:men|group)|bandits)\b", re.IGNORECASE)
+
+
+def retype(etype: str, strength: int, clause_text: str, sent_text: str, inters: Sequence[int]) -> Decision:
+    """Context decides between close types; ``inters`` are the ACLED codes of the sentence's actors.
+
+    Air strike vs shelling from the weapon, regained vs taken and arrest vs abduction from the actor.
+    """
+    state = any(i == 1 for i in inters) or bool(_GOVERNMENT.search(sent_text))
+    non_state = any(i in (2, 3, 4) for i in inters) or bool(_NON_STATE.search(clause_text))
+    if etype == "shelling" and strength == lx.WEAK and lx.AIR_CUES.search(clause_text):
+        return Decision("air_strike", "retype:air-cue")
+    if etype == "territory_taken" and state:
+        return Decision("territory_regained", "retype:state-actor")
+    if etype == "arrest" and non_state and not state:
+        return Decision("abduction", "retype:non-state-captor")
+    if etype == "abduction" and state and not non_state:
+        return Decision("arrest", "retype:state-captor")
+    return Decision(etype, "")
+
+
 def clause_bounds(sent: Span) -> list[tuple[int, int]]:
     """Character ranges of the clauses of a sentence (document offsets)."""
     text, base = sent.text, sent.start_char
