@@ -236,6 +236,62 @@ def demo_db(geo_gazetteer, tmp_path_factory):
 
 # --- interop fixtures ---
 
+
+def interop_incident(id: str, type: str = "shelling", day: str | None = "2016-07-24", *,
+                     place: tuple[str, float | None, float | None, str] | None = ("Aleppo", 36.2, 37.16, "city"),
+                     country: str | None = "SY", feature: str | None = "PPL", end: str | None = None,
+                     precision: str = "day", killed: Sequence[tuple[str, float, float, float]] = (),
+                     perpetrators: Sequence[str] = (), targets: Sequence[str] = (), scope: str = "incident",
+                     documents: Sequence[str] = ("doc-1",), sources: Sequence[str] = ("Outlet A",),
+                     contradiction: bool = False) -> Incident:
+    """A hand-built incident: ``killed`` holds (group, low, best, high) estimates, each from one claim."""
+    where = (Place(place[0], place[1], place[2], place[3], country=country, admin1="Aleppo", feature=feature)
+             if place else None)
+    when = When(date.fromisoformat(day), date.fromisoformat(end or day), precision) if day else None
+    figures = tuple(
+        FigureEstimate("killed", group, low, best, high, low, contradiction, (Claim(
+            f"m-{id}-{i}", documents[0], sources[0] if sources else None, "killed", group, int(low), int(high),
+            "range" if low != high else "exact", "reported", None, Span(0, 24, f"{int(best)} {group} were killed"),
+            date.fromisoformat(day) if day else None),))
+        for i, (group, low, best, high) in enumerate(killed)
+    )
+    return Incident(id=id, type=type, scope=scope, where=where, when=when, figures=figures,
+                    perpetrators=tuple(perpetrators), targets=tuple(targets), documents=tuple(documents),
+                    sources=tuple(sources), independent_sources=len(sources), grade="weak",
+                    mentions=(f"m-{id}-0",))
+
+
+@pytest.fixture
+def linked_store(new_store, toy_documents):
+    """The toy corpus processed with the fake extractor and link stage."""
+    from harmwatch.pipeline import process
+
+    for doc in toy_documents:
+        new_store.add_document(doc)
+    process(new_store, FakeExtractor(), linker=FakeLinkStage())
+    return new_store
+
+
+@pytest.fixture
+def interop_store(new_store):
+    """A store holding hand-built incidents around Aleppo and Idlib (see ``interop_incident``)."""
+    incidents = [
+        interop_incident("inc-a", "shelling", "2016-07-24", killed=[("civilians", 10, 11, 12)],
+                         perpetrators=["Syrian government"], targets=["civilians"]),
+        interop_incident("inc-b", "air_strike", "2016-07-25", place=("Idlib", 35.93, 36.63, "city"),
+                         killed=[("people", 4, 5, 6)], perpetrators=["Russia"]),
+        interop_incident("inc-c", "armed_clash", "2016-08-01", place=("Homs", 34.73, 36.72, "city"),
+                         killed=[("fighters", 3, 3, 3)], perpetrators=["Islamic State", "Syrian rebels"]),
+        interop_incident("inc-d", "evacuation", "2016-12-15", end="2016-12-16"),
+        interop_incident("inc-e", "other", "2016-07-24", scope="aggregate", killed=[("civilians", 90, 90, 90)]),
+        interop_incident("inc-f", "diplomatic", "2016-07-26"),
+        interop_incident("inc-g", "attack_on_civilians", "2016-07-01", end="2016-07-31", precision="month",
+                         place=None, killed=[("civilians", 2, 2, 2)]),
+    ]
+    for inc in incidents:
+        new_store.put_incident(inc)
+    return new_store
+
 # --- scale fixtures ---
 
 # --- linking-gold fixtures ---

@@ -8,18 +8,10 @@ from datetime import date
 
 import pytest
 
-from conftest import FakeExtractor, FakeLinkStage
 from harmwatch.errors import ConfigError
 from harmwatch.export import CSV_COLUMNS, FORMATS, export
-from harmwatch.pipeline import process
-
-
-@pytest.fixture
-def linked_store(new_store, toy_documents):
-    for doc in toy_documents:
-        new_store.add_document(doc)
-    process(new_store, FakeExtractor(), linker=FakeLinkStage())
-    return new_store
+from harmwatch.export.acled import acled_exportable
+from harmwatch.export.ucdp import ucdp_exportable
 
 
 def test_jsonl_reads_back_as_the_incidents(linked_store, tmp_path):
@@ -79,14 +71,41 @@ def test_empty_geojson_is_valid(new_store, tmp_path):
     assert json.loads(out.read_text()) == {"type": "FeatureCollection", "features": []}
 
 
+def _kept(fmt):
+    """Which incidents each format writes: geojson needs coordinates; ACLED and UCDP keep their kinds."""
+    return {
+        "geojson": lambda inc: inc.where is not None and inc.where.lat is not None,
+        "acled": acled_exportable, "ucdp": ucdp_exportable,
+    }.get(fmt, lambda inc: True)
+
+
+def read_ids(fmt, path):
+    """The incident ids in an export, read back with pandas, geopandas or pyarrow."""
+    import geopandas
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    if fmt == "jsonl":
+        return list(pd.read_json(path, lines=True, dtype=False)["id"]) if path.stat().st_size else []
+    if fmt == "geojson":
+        return list(geopandas.read_file(path)["id"])
+    if fmt == "parquet":
+        return pq.read_table(path).column("id").to_pylist()
+    column = {"acled": "event_id_cnty"}.get(fmt, "id")
+    return list(pd.read_csv(path, dtype=str, keep_default_na=False)[column])
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("filters", [{"type": "air_strike"}, {"since": date(2016, 7, 26)},
-                                     {"until": date(2016, 7, 24)}, {"bbox": (36.0, 35.0, 37.0, 36.0)}])
-def test_filters_reach_the_store(linked_store, tmp_path, fmt, filters):
-    expected = [inc for inc in linked_store.incidents(**filters)
-                if fmt != "geojson" or (inc.where and inc.where.lat is not None)]
-    assert expected, "each filter should keep something from the toy corpus"
-    assert export(linked_store, fmt, tmp_path / f"out.{fmt}", **filters) == len(expected)
+@pytest.mark.parametrize("filters", [{"type": "shelling"}, {"since": date(2016, 7, 26)},
+                                     {"until": date(2016, 7, 24)}, {"bbox": (36.0, 35.0, 37.0, 36.0)},
+                                     {"type": "shelling", "bbox": (37.0, 36.0, 38.0, 37.0)}])
+def test_filters_apply_to_every_format(linked_store, tmp_path, fmt, filters):
+    every = [inc.id for inc in linked_store.incidents() if _kept(fmt)(inc)]
+    expected = [inc.id for inc in linked_store.incidents(**filters) if _kept(fmt)(inc)]
+    assert expected and len(expected) < len(every), "each filter should keep some incidents and drop others"
+    out = tmp_path / f"out.{fmt}"
+    assert export(linked_store, fmt, out, **filters) == len(expected)
+    assert read_ids(fmt, out) == expected
 
 
 def test_unknown_format_names_the_valid_ones(linked_store, tmp_path):
@@ -119,18 +138,170 @@ def test_failed_export_keeps_the_old_file_and_leaves_no_temp(linked_store, tmp_p
     assert list(out_dir.iterdir()) == [out]
 
 
-def test_export_streams_incidents(linked_store, tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_streams_incidents(linked_store, tmp_path, monkeypatch, fmt):
     """Incidents are consumed while the output is open, not collected into a list first."""
-    out = tmp_path / "s.jsonl"
+    out = tmp_path / f"s.{fmt}"
     real = linked_store.incidents
     open_files: list[int] = []
 
     def watching(**filters):
         for inc in real(**filters):
             yield inc
-            tmp = [p for p in tmp_path.iterdir() if p.name.startswith(".s.jsonl.")]
+            tmp = [p for p in tmp_path.iterdir() if p.name.startswith(f".s.{fmt}.")]
             open_files.append(len(tmp))
 
     monkeypatch.setattr(linked_store, "incidents", watching)
-    assert export(linked_store, "jsonl", out) == linked_store.counts()["incidents"]
-    assert open_files and set(open_files) == {1}
+    assert export(linked_store, fmt, out) == sum(map(_kept(fmt), real()))
+    assert len(open_files) == linked_store.counts()["incidents"] and set(open_files) == {1}
+
+
+# --- read back with pandas, geopandas and pyarrow: the same incidents and figures ---
+
+def _killed(inc):
+    from harmwatch.store.records import headline
+
+    return headline(inc, "killed")
+
+
+def _float_or_none(value):
+    return None if value is None or value != value else float(value)  # NaN is pandas' empty cell
+
+
+def test_csv_reads_back_with_pandas(linked_store, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "incidents.csv"
+    export(linked_store, "csv", out)
+    frame = pd.read_csv(out)
+    incidents = list(linked_store.incidents())
+    assert list(frame["id"]) == [inc.id for inc in incidents]
+    for (_, row), inc in zip(frame.iterrows(), incidents, strict=True):
+        killed = _killed(inc)
+        for field in ("low", "best", "high", "conservative"):
+            assert _float_or_none(row[f"killed_{field}"]) == (getattr(killed, field) if killed else None)
+        assert _float_or_none(row["lat"]) == (inc.where.lat if inc.where else None)
+
+
+def test_jsonl_reads_back_with_pandas(linked_store, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "incidents.jsonl"
+    export(linked_store, "jsonl", out)
+    frame = pd.read_json(out, lines=True, dtype=False)
+    incidents = list(linked_store.incidents())
+    assert list(frame["id"]) == [inc.id for inc in incidents]
+    assert list(frame["figures"]) == [[f.to_dict() for f in inc.figures] for inc in incidents]
+
+
+def test_geojson_reads_back_with_geopandas(linked_store, tmp_path):
+    import geopandas
+
+    out = tmp_path / "incidents.geojson"
+    export(linked_store, "geojson", out)
+    frame = geopandas.read_file(out)
+    placed = [inc for inc in linked_store.incidents() if inc.where and inc.where.lat is not None]
+    assert frame.crs.to_epsg() == 4326
+    assert list(frame["id"]) == [inc.id for inc in placed]
+    assert [(p.x, p.y) for p in frame.geometry] == [(inc.where.lon, inc.where.lat) for inc in placed]
+    assert list(frame["figures"]) == [[f.to_dict() for f in inc.figures] for inc in placed]
+
+
+def _parquet_dict(row):
+    """Rebuild ``Incident.to_dict()`` from a Parquet row: the schema loses nothing it holds."""
+    place = ({"name": row["place"], "lat": row["lat"], "lon": row["lon"], "precision": row["place_precision"]}
+             if row["place"] is not None else None)
+    when = ({"start": row["date_start"].isoformat(), "end": row["date_end"].isoformat(),
+             "precision": row["date_precision"]} if row["date_start"] else None)
+    figures = [{**{k: f[k] for k in ("kind", "group", "low", "best", "high", "conservative", "contradiction")},
+                "claims": [{"low": c["low"], "high": c["high"], "qualifier": c["qualifier"],
+                            "certainty": c["certainty"], "claimed_by": c["claimed_by"], "source": c["source"],
+                            "document": c["document"], "evidence": {"start": c["evidence_start"],
+                                                                    "end": c["evidence_end"],
+                                                                    "text": c["evidence_text"]}}
+                           for c in f["claims"]]} for f in row["figures"]]
+    keys = ("id", "type", "scope", "perpetrators", "targets", "documents", "sources", "independent_sources",
+            "grade", "mentions", "status")
+    return {**{k: row[k] for k in keys}, "where": place, "when": when, "figures": figures}
+
+
+def test_parquet_reads_back_with_pyarrow_as_the_incidents(linked_store, tmp_path):
+    import pyarrow.parquet as pq
+
+    from harmwatch.export import parquet_schema
+
+    out = tmp_path / "incidents.parquet"
+    assert export(linked_store, "parquet", out) == linked_store.counts()["incidents"]
+    table = pq.read_table(out)
+    assert table.schema.equals(parquet_schema())
+    assert [_parquet_dict(row) for row in table.to_pylist()] == [inc.to_dict() for inc in linked_store.incidents()]
+
+
+def test_parquet_summary_columns_read_back_with_pandas(linked_store, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "incidents.parquet"
+    export(linked_store, "parquet", out)
+    frame = pd.read_parquet(out)
+    for (_, row), inc in zip(frame.iterrows(), linked_store.incidents(), strict=True):
+        killed = _killed(inc)
+        assert _float_or_none(row["killed_best"]) == (killed.best if killed else None)
+        assert bool(row["contradiction"]) == any(f.contradiction for f in inc.figures)
+
+
+def test_parquet_writes_row_groups_as_it_goes(linked_store, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from harmwatch.export import parquet
+
+    monkeypatch.setattr(parquet, "ROW_GROUP", 2)
+    out = tmp_path / "incidents.parquet"
+    count = export(linked_store, "parquet", out)
+    assert count > 2
+    assert pq.ParquetFile(out).num_row_groups == -(-count // 2)
+
+
+def test_empty_parquet_has_the_schema(new_store, tmp_path):
+    import pyarrow.parquet as pq
+
+    from harmwatch.export import parquet_schema
+
+    out = tmp_path / "empty.parquet"
+    assert export(new_store, "parquet", out) == 0
+    table = pq.read_table(out)
+    assert table.num_rows == 0 and table.schema.equals(parquet_schema())
+
+
+def test_acled_reads_back_with_pandas(linked_store, tmp_path):
+    import pandas as pd
+
+    from harmwatch.export import ACLED_COLUMNS
+    from harmwatch.export.codes import deaths
+
+    out = tmp_path / "acled.csv"
+    export(linked_store, "acled", out)
+    frame = pd.read_csv(out, dtype={"event_id_cnty": str})
+    kept = [inc for inc in linked_store.incidents() if acled_exportable(inc)]
+    assert tuple(frame.columns) == ACLED_COLUMNS
+    assert list(frame["event_id_cnty"]) == [inc.id for inc in kept]
+    assert all(inc.scope == "incident" for inc in kept)
+    assert list(frame["fatalities"]) == [int(deaths(inc).conservative) for inc in kept]
+    assert [(_float_or_none(r.latitude), _float_or_none(r.longitude)) for r in frame.itertuples()] == [
+        (i.where.lat, i.where.lon) for i in kept]
+
+
+def test_ucdp_reads_back_with_pandas(linked_store, tmp_path):
+    import pandas as pd
+
+    from harmwatch.export import UCDP_COLUMNS
+    from harmwatch.export.codes import deaths
+
+    out = tmp_path / "ucdp.csv"
+    export(linked_store, "ucdp", out)
+    frame = pd.read_csv(out, dtype={"id": str})
+    kept = [inc for inc in linked_store.incidents() if ucdp_exportable(inc)]
+    assert tuple(frame.columns) == UCDP_COLUMNS
+    assert list(frame["id"]) == [inc.id for inc in kept]
+    for field in ("low", "best", "high"):
+        assert list(frame[field]) == [getattr(deaths(inc), field) for inc in kept]
+    assert list(frame["date_start"]) == [inc.when.start.isoformat() for inc in kept]

@@ -157,17 +157,21 @@ def show(db: str | None, incident_id: str) -> None:
 @main.command()
 @db_option
 @with_filters
-@click.option("--format", "fmt", required=True, help="csv, geojson or jsonl")
+@click.option("--format", "fmt", required=True, help="csv, acled, ucdp, geojson, parquet or jsonl")
 @click.option("--output", required=True, type=click.Path(path_type=Path))
+@click.option("--bbox", default=None, metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
+              help="Only incidents placed inside this box.")
 @_friendly
 def export(db: str | None, type_: str | None, since: str | None, until: str | None, fmt: str,
-           output: Path) -> None:
-    """Write incidents to a file."""
+           output: Path, bbox: str | None) -> None:
+    """Write incidents to a file (the README's "Exports" section describes each format)."""
     from .export import export as run_export
+    from .export.commands import parse_bbox
     from .store import open_store
 
     with open_store(_settings(db).db) as store:
-        n = run_export(store, fmt, output, type=type_, since=_parse_date(since), until=_parse_date(until))
+        n = run_export(store, fmt, output, type=type_, since=_parse_date(since), until=_parse_date(until),
+                       bbox=parse_bbox(bbox))
     click.echo(f"{n} incidents written to {output}", err=True)
 
 
@@ -236,6 +240,9 @@ def geoparse(input_: Path, output: Path, given_spans: bool) -> None:
 
 
 # --- commands defined in other modules: one import and one add_command line each ---
+from .export.commands import compare as compare_command, reference as reference_command  # noqa: E402
+main.add_command(reference_command)
+main.add_command(compare_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

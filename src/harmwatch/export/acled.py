@@ -80,17 +80,23 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def notes(inc: Incident, sub_event: str, killed: int) -> str:
-    """A one-paragraph description: what, where, when, who, the toll, and the first figure's sentence."""
-    when = inc.when.start.isoformat() if inc.when and inc.when.start else "an unknown date"
+def notes(inc: Incident, killed: int) -> str:
+    """A short description: what, where, when, who, the toll, and the sentence of the first figure."""
+    when = inc.when
+    if when is None or when.start is None:
+        period = "On an unknown date"
+    elif acled_time_precision(when) == 1:
+        period = f"On {when.start.isoformat()}"
+    else:
+        period = f"Between {when.start.isoformat()} and {(when.end or when.start).isoformat()}"
     where = inc.where.name if inc.where else "an unknown place"
-    parts = [f"On {when}, {sub_event.lower()} in {where}"]
+    text = f"{period}, {inc.type.replace('_', ' ')} in {where}"
     if inc.perpetrators:
-        parts.append(f" by {', '.join(inc.perpetrators)}")
+        text += f" by {', '.join(inc.perpetrators)}"
     if killed:
-        parts.append(f"; {_number(killed)} killed (lowest reported figure)")
+        text += f"; {killed} killed (lowest reported figure)"
     evidence = next((c.evidence.text for f in inc.figures for c in f.claims if c.evidence.text), "")
-    text = "".join(parts) + "." + (f' Reported: "{" ".join(evidence.split())}"' if evidence else "")
+    text += "." + (f' Reported: "{" ".join(evidence.split())}"' if evidence else "")
     return text if len(text) <= NOTES_MAX else text[:NOTES_MAX - 1] + "\u2026"
 
 
@@ -123,7 +129,7 @@ def acled_row(inc: Incident, ctx: ExportContext) -> dict[str, str]:
         "longitude": _number(where.lon if where else None),
         "geo_precision": str(ACLED_GEO_PRECISION.get(where.precision, 3)) if where else "",
         "source": SEPARATOR.join(inc.sources), "source_scale": ctx.source_scale(inc.sources),
-        "notes": notes(inc, sub_event, fatalities), "fatalities": _number(fatalities), "tags": tags(inc),
+        "notes": notes(inc, fatalities), "fatalities": _number(fatalities), "tags": tags(inc),
         "timestamp": str(ctx.timestamp),
     }
 

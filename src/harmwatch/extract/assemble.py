@@ -100,8 +100,9 @@ def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[
     for clause in _sentence_clauses(doc, sent):
         clause_text = doc.text[clause.start:clause.end]
         dates = [d for d in ctx.dates if clause.ev_start <= d.start < clause.ev_end]
-        groups = _by_type_and_status(clause.candidates, clause_text, clause.start, dates, clause.figures, doc,
-                                     document)
+        # A clause without a date of its own is read in the time its sentence sets ("In 1994, ...").
+        groups = _by_type_and_status(clause.candidates, clause_text, clause.start, dates or list(ctx.dates),
+                                     clause.figures, doc, document)
         types = [t for t, _ in groups]
         for (etype, status), (trigger, rule_names) in groups.items():
             yield _mention(ctx, clause, etype, status, trigger, rule_names, types, dates, index)
@@ -178,7 +179,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     doc, sent, document = ctx.doc, ctx.sent, ctx.document
     clause_text = doc.text[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
-    scope = rules.scope(doc.text[clause.ev_start:clause.ev_end])
+    scope = rules.scope(doc.text[clause.ev_start:clause.ev_end], bool(clause.figures))
     where = _where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus)
     when = _when(dates or list(ctx.dates), document.published, scope.value, doc.text)
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
@@ -229,7 +230,7 @@ def _retype(trigger: Span, clause_text: str, sent_text: str, doc: Doc, sent: Spa
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
                         dates: Sequence[DateMention], figures: Sequence[Figure], doc: Doc, document: Document
                         ) -> dict[tuple[str, rules.Decision], tuple[Span, list[str]]]:
-    old = any(rules.is_old(d.when.end, document.published, doc.text[max(c_start, d.start - 80):d.start])
+    old = any(rules.is_old(d.when.end, document.published, doc.text[max(0, d.start - 80):d.start])
               for d in dates)
     present = any(f.kind == "remaining" for f in figures)
     denial = any(f.low == 0 and f.high == 0 for f in figures)

@@ -33,6 +33,8 @@ AIR_CUES = re.compile(
     r"\b(?:air|aerial|jets?|warplanes?|planes?|aircraft|helicopters?|russian|drones?|sorties?|bombers?)\b",
     re.IGNORECASE,
 )
+AIRCRAFT = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft|helicopters?|drones?|sorties?|bombers?)\b",
+                      re.IGNORECASE)
 FACILITY = (r"(?:hospitals?|clinics?|medical facilit(?:y|ies)|field hospitals?|schools?|markets?|bakery|bakeries"
             r"|mosques?|convoys?|ambulances?)")
 
@@ -207,11 +209,14 @@ UNNAMED_CLAIMANTS = re.compile(
     r"^(?:reports?|sources?|activists?|witnesses|residents|locals|some|others|people|observers|media|rumou?rs?)$",
     re.IGNORECASE,
 )
-AGGREGATE = re.compile(
+AGGREGATE = re.compile(  # a tally or a pattern of events whatever the sentence counts
     r"\b(?:alone|so far|at last count|in total|a total of|daily|every day|each day|a day|per day|to date"
-    r"|since the (?:start|beginning)|in the first \w+|in the (?:last|past) \w+ (?:days|weeks|months|years)"
-    r"|over the (?:last|past) \w+|all (?:have|had) been|dozens of (?:attacks|strikes)|documented|tally|toll"
-    r"|this year|every week|repeatedly|systematically)\b",
+    r"|all (?:have|had) been|dozens of (?:attacks|strikes)|tally|every week|repeatedly|systematically)\b",
+    re.IGNORECASE,
+)
+PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 since the start of the war")
+    r"\b(?:since the (?:start|beginning)|in the first (?:\w+ )?(?:days|weeks|months|years|hours)"
+    r"|in the (?:last|past) \w+ (?:days|weeks|months|years)|over the (?:last|past) \w+|this year|death toll)\b",
     re.IGNORECASE,
 )
 SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began|started)\b[^.;]{0,60}$", re.IGNORECASE)

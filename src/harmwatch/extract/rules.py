@@ -41,6 +41,8 @@ def retype(etype: str, strength: int, clause_text: str, sent_text: str, inters: 
     non_state = any(i in (2, 3, 4) for i in inters) or bool(_NON_STATE.search(clause_text))
     if etype == "shelling" and strength == lx.WEAK and lx.AIR_CUES.search(clause_text):
         return Decision("air_strike", "retype:air-cue")
+    if etype == "shelling" and lx.AIRCRAFT.search(clause_text):  # "missiles from Russian planes"
+        return Decision("air_strike", "retype:aircraft")
     if etype == "territory_taken" and state:
         return Decision("territory_regained", "retype:state-actor")
     if etype == "arrest" and non_state and not state:
@@ -160,9 +162,12 @@ def _tidy(who: str) -> str | None:
     return who[:80] or None
 
 
-def scope(clause_text: str) -> Decision:
+def scope(clause_text: str, has_figures: bool) -> Decision:
+    """A tally over a period or an area is ``aggregate``; one event at one time and place is ``incident``."""
     if lx.AGGREGATE.search(clause_text):
         return Decision("aggregate", "scope:tally-cue")
+    if has_figures and lx.PERIOD.search(clause_text):
+        return Decision("aggregate", "scope:count-over-period")
     return Decision("incident", "scope:default")
 
 

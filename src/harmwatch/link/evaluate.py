@@ -18,11 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..errors import ConfigError
 from ..model import Incident, Mention
 from ..store import Store
+
+if TYPE_CHECKING:
+    from ..pipeline import MentionExtractor
 
 _REQUIRED = ("id", "text", "incident")
 
@@ -204,10 +208,10 @@ def read_predictions(store: Store) -> tuple[dict[str, str], dict[str, Incident]]
     return report_clusters((doc_id, m, inc_id) for _, _, doc_id, m, inc_id in rows), incidents
 
 
-def evaluate(gold_path: Path, db_path: Path, settings: Settings, extractor: object) -> GoldScore:
+def evaluate(gold_path: Path, db_path: Path, settings: Settings, extractor: MentionExtractor) -> GoldScore:
     """Ingest ``gold_path`` into a new store at ``db_path``, process it for real, and score the result."""
     from ..ingest import ingest
-    from ..pipeline import MentionExtractor, process
+    from ..pipeline import process
     from ..store import open_store
 
     gold = load_gold(gold_path)
@@ -218,7 +222,6 @@ def evaluate(gold_path: Path, db_path: Path, settings: Settings, extractor: obje
         if not report.ok:
             raise ConfigError(f"{gold_path}: {len(report.rejected)} reports were rejected "
                               f"({report.rejected[0]}); fix them first.")
-        assert isinstance(extractor, MentionExtractor.__class__) or hasattr(extractor, "extract")
-        process(store, extractor)  # type: ignore[arg-type]
+        process(store, extractor)
         clusters, incidents = read_predictions(store)
     return score(gold, clusters, incidents)

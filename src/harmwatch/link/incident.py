@@ -10,8 +10,8 @@ from itertools import combinations
 from ..errors import LinkError
 from ..model import DATE_PRECISIONS, Document, Incident, Link, Mention, Place, When
 from .claims import claims_of, fuse
+from .features import place_rank
 from .registry import SourceRegistry, load_registry
-from .score import place_rank
 from .sources import count_stories, story_groups
 
 # Most specific first: a tie between mention types goes to the earlier one here; "other" is last.

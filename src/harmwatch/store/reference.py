@@ -136,6 +136,11 @@ def replace_layer(store: Store, layer: ReferenceLayer, events: Iterable[Referenc
     return count
 
 
+def set_skipped(store: Store, name: str, skipped: int) -> None:
+    """Record how many rows of the layer's file could not be read."""
+    _db(store).execute("UPDATE reference_layers SET n_skipped = ? WHERE name = ?", (skipped, name))
+
+
 def _layer_from_row(row: Row) -> ReferenceLayer:
     return ReferenceLayer(row["name"], row["kind"], row["origin"], row["sha256"],
                           datetime.fromisoformat(row["imported_at"]), int(row["n_events"]), int(row["n_skipped"]))
@@ -184,7 +189,8 @@ def events(store: Store, name: str, *, bbox: BBox | None = None, since: date | N
     ``bbox`` is (min_lon, min_lat, max_lon, max_lat) and keeps only events with coordinates inside it.
     """
     get_layer(store, name)
-    conditions, params = ["layer = ?"], [name]
+    conditions: list[str] = ["layer = ?"]
+    params: list[object] = [name]
     if since is not None:
         conditions.append("COALESCE(date_end, date_start) >= ?")
         params.append(since.isoformat())

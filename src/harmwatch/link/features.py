@@ -1,0 +1,289 @@
+"""The pairwise features that say whether two mentions report the same event.
+
+Every feature is a number in [0, 1]; 0.5 means "nothing known either way", above it is evidence
+for one event, below it evidence for two. A feature of 0 on a gate (``score.GATES``) rules a link
+out. The rules are general: nothing here knows a place, an outlet or a date of any corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, timedelta
+from functools import lru_cache
+
+from ..model import PLACE_PRECISIONS, Mention, Place
+from .claims import interval, overlaps
+
+NEUTRAL = 0.5
+PUBLISHED_LAG_DAYS = 3  # with no event date, the event is taken to be at most this old at publication
+DATE_SLACK_DAYS = 1  # date ranges this far apart may still be one event told loosely ("late Sunday")
+NEXT_DAY = 0.1  # two exact days one apart: most likely two events ("the day after the market attack")
+NEARBY_CLAUSES = 2  # mentions this close in one document usually tell one event
+LOW_CONFIDENCE = 0.65  # a resolved place scored below this may be the wrong place with the same name
+FINE: tuple[str, ...] = ("exact", "neighbourhood", "city", "district")
+
+# Place tolerance by the coarser precision of the pair; a pair is incompatible beyond twice this.
+TOLERANCE_KM: dict[str, float] = {
+    "exact": 1.0, "neighbourhood": 3.0, "city": 15.0, "district": 40.0, "region": 150.0,
+    "country": 600.0, "continent": 3000.0,
+}
+# Two coarse places that agree say little: every report from one country names it.
+_SAME_COARSE = {"region": 0.65, "country": 0.55, "continent": 0.5}
+
+# Types that different reports may give the same event ("was hit" read as a strike or as shelling).
+FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset({"air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device",
+               "grenade", "attack_on_civilians", "looting_destruction"}),
+    frozenset({"armed_clash", "territory_regained", "territory_taken", "territory_transfer"}),
+    frozenset({"attack_on_civilians", "abduction", "arrest", "sexual_violence"}),
+    frozenset({"siege", "aid_access"}),
+    frozenset({"evacuation", "agreement", "displacement"}),
+    frozenset({"peaceful_protest", "protest_with_intervention", "excessive_force_against_protesters",
+               "violent_demonstration", "mob_violence"}),
+    # Shooting at protesters reads as an attack on civilians; an attack on a post as a clash.
+    frozenset({"attack_on_civilians", "excessive_force_against_protesters", "protest_with_intervention"}),
+    frozenset({"attack_on_civilians", "armed_clash"}),
+)
+CLAIMABLE = FAMILIES[0] | FAMILIES[1] | FAMILIES[2]  # attacks someone can claim responsibility for
+FAMILY_SCORE = 0.7
+OTHER_SCORE = 0.5
+
+# Groups that count the same people loosely: "9 people" and "11 civilians" may be one toll.
+_LOOSE_GROUPS = frozenset({"people", "civilians"})
+
+# Words that say nothing about which event a clause reports: grammar, reporting verbs, the
+# vocabulary every conflict report shares, days and months. What is left names the event:
+# places, objects hit, who, how.
+_STOPWORDS = frozenset("""
+the and for that this with from were was are has have had been its their they said says say into over
+after before when while which who whom what where also than then there these those not but all any
+some more most other such only our out his her him she them about against during between under again
+further being because would could will can may might just near still last first since until about
+around across among amid per least according told reported reports report added local officials
+official sources source statement spokesman monitor group people person civilians civilian killed
+killing kill dead death deaths died die wounded wounding injured injuring hurt toll including
+attack attacks attacked strike strikes struck hit hitting war forces force town city village area
+areas province countryside northern southern eastern western north south east west central
+monday tuesday wednesday thursday friday saturday sunday today yesterday morning afternoon evening
+night overnight week weekend day days january february march april may june july august september
+october november december one two three four five six seven eight nine ten dozen dozens hundreds
+thousands
+""".split())
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
+
+
+def date_range(mention: Mention) -> tuple[date, date] | None:
+    """The mention's event dates; else the few days up to its publication; None when nothing is known."""
+    known = [d for d in (mention.when.start, mention.when.end) if d is not None] if mention.when else []
+    if known:
+        return min(known), max(known)
+    if mention.published is not None:
+        return mention.published - timedelta(days=PUBLISHED_LAG_DAYS), mention.published
+    return None
+
+
+def type_score(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if "other" in (a, b):
+        return OTHER_SCORE
+    if "responsibility_claim" in (a, b):
+        return FAMILY_SCORE if ({a, b} - {"responsibility_claim"}) <= CLAIMABLE else 0.0
+    return FAMILY_SCORE if any(a in f and b in f for f in FAMILIES) else 0.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def place_rank(precision: str) -> int:
+    """Index in PLACE_PRECISIONS (finest first); an unknown precision counts as a city."""
+    return PLACE_PRECISIONS.index(precision if precision in PLACE_PRECISIONS else "city")
+
+
+def coarser_precision(a: Place, b: Place) -> str:
+    p = max(a.precision, b.precision, key=place_rank)
+    return p if p in PLACE_PRECISIONS else "city"
+
+
+@lru_cache(maxsize=8192)
+def folded_name(name: str) -> str:
+    """A place name without accents, hamzas, articles or punctuation: "Ma‘arrat an Nu‘mān" -> "maarratnuman"."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c for c in plain if c.isalnum() or c.isspace())
+    words = [w for w in letters.split() if w not in _ARTICLES]
+    return "".join(words)
+
+
+_VOWELS = str.maketrans("", "", "aeiouyw")
+_ARTICLES = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "the"})
+NAMED_IN_TEXT = 0.75  # one report's place is named in the other's clause: the resolver may have erred
+_MAX_NAME_WORDS = 3
+
+
+def skeleton(words: str) -> str:
+    """Consonants of a folded name, repeats collapsed: "Talbiseh" and "Tallbīsah" both give "tlbsh"."""
+    folded = folded_name(words).translate(_VOWELS)
+    return "".join(c for i, c in enumerate(folded) if i == 0 or c != folded[i - 1])
+
+
+@lru_cache(maxsize=16384)
+def named_skeletons(text: str) -> frozenset[str]:
+    """The skeletons of every run of one to three words in ``text`` (articles dropped)."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in _ARTICLES]
+    out = set()
+    for i in range(len(words)):
+        for n in range(1, _MAX_NAME_WORDS + 1):
+            if i + n <= len(words):
+                key = skeleton(" ".join(words[i:i + n]))
+                if len(key) >= 2:
+                    out.add(key)
+    return frozenset(out)
+
+
+def named_in(place: Place, text: str) -> bool:
+    key = skeleton(place.name)
+    return len(key) >= 2 and key in named_skeletons(text)
+
+
+def _confident(p: Place) -> bool:
+    """False for a place the resolver was unsure of (score 0 means it gave no score: trusted)."""
+    return not 0.0 < p.score < LOW_CONFIDENCE
+
+
+def _by_codes(a: Place, b: Place, coarser: str) -> float | None:
+    """Country and region codes decide coarse comparisons; None when they cannot."""
+    if coarser in ("country", "continent") and a.country and b.country:
+        if a.country.upper() != b.country.upper():
+            return NEUTRAL if coarser == "continent" else 0.0
+        return _SAME_COARSE[coarser] if a.precision == b.precision else NEUTRAL
+    if coarser == "region" and a.country and b.country:
+        if a.country.upper() != b.country.upper():
+            return 0.0
+        if a.admin1 and b.admin1:
+            if a.admin1 != b.admin1:
+                return 0.0
+            return _SAME_COARSE["region"] if a.precision == b.precision else NEUTRAL + 0.1
+    return None
+
+
+def _raw_place_score(a: Place, b: Place) -> float:
+    if a.geonameid and a.geonameid == b.geonameid:
+        return 1.0
+    coarser = coarser_precision(a, b)
+    by_code = _by_codes(a, b, coarser)
+    if by_code is not None:
+        return by_code
+    same_name = folded_name(a.name) == folded_name(b.name)
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return 1.0 if same_name and a.precision == b.precision else NEUTRAL
+    km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+    near = max(0.0, 1.0 - km / (2 * TOLERANCE_KM[coarser]))
+    if coarser not in FINE:
+        return min(near, NEUTRAL + 0.1) if near > 0 else 0.0
+    if a.precision == b.precision and not same_name:
+        # Two different named places of one kind (two towns): nearness only makes them not impossible.
+        return NEUTRAL * near
+    return NEUTRAL + NEUTRAL * near if near > 0 else 0.0
+
+
+def place_score(a: Place | None, b: Place | None, text_a: str = "", text_b: str = "") -> float:
+    """1 for the same place, falling with distance scaled by the coarser precision; 0 when incompatible.
+
+    A place the resolver was unsure of only half counts, and never rules a link out. When the
+    places differ but one mention's place is named in the other's clause (``text_a``, ``text_b``),
+    the resolver probably chose another name of that clause: the places count as compatible.
+    """
+    if a is None or b is None:
+        return NEUTRAL
+    raw = _raw_place_score(a, b)
+    if not (_confident(a) and _confident(b)):
+        raw = max(0.2, NEUTRAL + (raw - NEUTRAL) / 2)
+    if raw < NAMED_IN_TEXT and ((text_b and named_in(a, text_b)) or (text_a and named_in(b, text_a))):
+        return NAMED_IN_TEXT
+    return raw
+
+
+def date_score(a: Mention, b: Mention) -> float:
+    """1 for one exact day; less the vaguer the dates; low for exact days one apart; 0 beyond the slack."""
+    ra, rb = date_range(a), date_range(b)
+    if ra is None or rb is None:
+        return NEUTRAL
+    gap = max((rb[0] - ra[1]).days, (ra[0] - rb[1]).days)
+    if gap > DATE_SLACK_DAYS:
+        return 0.0
+    span = max((ra[1] - ra[0]).days, (rb[1] - rb[0]).days) + 1
+    if gap > 0:
+        return NEXT_DAY if span == 1 else 0.3
+    # Overlapping: the chance that both name the same day, never below neutral.
+    return NEUTRAL + NEUTRAL / span
+
+
+@lru_cache(maxsize=16384)
+def salient_words(text: str) -> dict[str, float]:
+    """Words that name an event, weighted: proper names count double. Plurals are folded crudely."""
+    out: dict[str, float] = {}
+    for match in _WORD.finditer(text):
+        word = match.group().strip("'’-")
+        key = word.casefold().replace("’", "'")
+        if key.endswith("'s"):
+            key = key[:-2]
+        if len(key) < 3 and not key[:1].isdigit() or key in _STOPWORDS:
+            continue
+        if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
+            key = key[:-1]
+        weight = 2.0 if word[:1].isupper() and match.start() > 0 else 1.0
+        out[key] = max(out.get(key, 0.0), weight)
+    return out
+
+
+def text_score(a: Mention, b: Mention) -> float:
+    """Weighted cosine of the salient words of the two evidence clauses."""
+    wa, wb = salient_words(a.evidence.text), salient_words(b.evidence.text)
+    if not wa or not wb:
+        return 0.0
+    dot = sum(w * wb[k] for k, w in wa.items() if k in wb)
+    norm = math.sqrt(sum(w * w for w in wa.values()) * sum(w * w for w in wb.values()))
+    return dot / norm
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return NEUTRAL
+    return len(a & b) / len(a | b)
+
+
+def actor_score(a: Mention, b: Mention) -> float:
+    return jaccard(frozenset(p.name.casefold() for p in a.perpetrators),
+                   frozenset(p.name.casefold() for p in b.perpetrators))
+
+
+def target_score(a: Mention, b: Mention) -> float:
+    return jaccard(frozenset(a.targets), frozenset(b.targets))
+
+
+def document_score(a: Mention, b: Mention) -> float:
+    """1 for clauses close together in one document (a report goes on about its lead event)."""
+    if a.doc_sha256 == b.doc_sha256 and abs(a.index - b.index) <= NEARBY_CLAUSES:
+        return 1.0
+    return NEUTRAL
+
+
+def _figure_key(kind: str, group: str) -> tuple[str, str]:
+    return kind, "people" if group in _LOOSE_GROUPS else group
+
+
+def figure_score(a: Mention, b: Mention) -> float:
+    """The share of figures both mentions give (same kind, compatible group) whose intervals overlap."""
+    ia = {_figure_key(f.kind, f.group): interval(f, a.certainty) for f in a.figures}
+    ib = {_figure_key(f.kind, f.group): interval(f, b.certainty) for f in b.figures}
+    shared = [(x, y) for k in sorted(ia.keys() & ib.keys())
+              if (x := ia[k]) is not None and (y := ib[k]) is not None]
+    if not shared:
+        return NEUTRAL
+    return sum(overlaps(x, y) for x, y in shared) / len(shared)
