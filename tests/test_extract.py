@@ -172,3 +172,14 @@ def test_two_counts_in_one_clause_are_two_mentions_with_their_own_evidence(extra
     ms = _asserted(_mentions(extractor, text), "attack_on_civilians")
     assert [f.low for m in ms for f in m.figures if f.kind == "incidents"] == [3, 5]
     assert "Spain" not in ms[0].evidence.text and "Belgium" not in ms[1].evidence.text
+
+
+def test_comparison_with_a_past_atrocity_is_historical(extractor):
+    ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
+    assert ms and all(m.status == "historical" for m in ms)
+
+
+def test_a_number_after_a_modal_is_not_a_count(extractor):
+    text = "Shelling continued in Aleppo on Monday, and a new offensive could see up to 5,000 people killed."
+    ms = _mentions(extractor, text)
+    assert all(f.low != 5000 and f.high != 5000 for m in ms if m.status == "asserted" for f in m.figures)

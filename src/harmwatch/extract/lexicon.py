@@ -219,6 +219,11 @@ PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 si
     r"|in the (?:last|past) \w+ (?:days|weeks|months|years)|over the (?:last|past) \w+|this year|death toll)\b",
     re.IGNORECASE,
 )
+# Places that stand for atrocities of the past: a clause that names one is a comparison, not news.
+HISTORIC_ATROCITY = re.compile(r"\b(?:Halabja|Srebrenica|Screbrenica|Rwanda|Guernica|Auschwitz|Holocaust|Nanking"
+                               r"|My Lai|Sabra|Shatila|Katyn|Dresden|Hiroshima|Nagasaki)\b")
+# A modal just before a number: "could see up to 300,000 killed" states no count of anything that happened.
+MODAL_BEFORE = re.compile(r"\b(?:could|might|may|would|will|if)\b[^.;,:]{0,40}$", re.IGNORECASE)
 SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began|started)\b[^.;]{0,60}$", re.IGNORECASE)
 COMMENT_HEADER = re.compile(r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies)\b|^\s*(?:leave a reply|reader comments)",
                             re.IGNORECASE | re.MULTILINE)

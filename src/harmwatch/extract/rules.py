@@ -88,6 +88,8 @@ def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, h
     """
     if old_date:
         return Decision("historical", "status:old-date")
+    if lx.HISTORIC_ATROCITY.search(clause_text):
+        return Decision("historical", "status:historic-comparison")
     if denial:
         return Decision("asserted", "status:denial-is-a-claim")
     before = clause_text[: max(0, trigger.start_char - clause_start)]
