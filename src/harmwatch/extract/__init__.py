@@ -67,13 +67,18 @@ class Extractor:
         return self._nlp
 
     def extract(self, docs: Sequence[Document]) -> list[tuple[Mention, ...]]:
+        from .chunks import join_mentions, split_documents
+
         nlp = self.nlp
+        # Very long texts go through in pieces: spaCy refuses over 1M characters and memory grows with length.
+        pieces = split_documents(docs)
         spacy_docs = []
-        for document in docs:
-            sdoc = nlp.make_doc(document.text)
-            sdoc._.hw_document = document
+        for piece in pieces:
+            sdoc = nlp.make_doc(piece.document.text)
+            sdoc._.hw_document = piece.document
             spacy_docs.append(sdoc)
-        return [tuple(d._.hw_mentions) for d in nlp.pipe(spacy_docs, batch_size=self.batch_size)]
+        found = [tuple(d._.hw_mentions) for d in nlp.pipe(spacy_docs, batch_size=self.batch_size)]
+        return join_mentions(len(docs), pieces, found)
 
     def extract_one(self, document: Document) -> tuple[Mention, ...]:
         return self.extract([document])[0]

@@ -66,6 +66,12 @@ def assemble(doc: Doc) -> Iterator[Mention]:
             index += 1
 
 
+def _text(doc: Doc) -> str:
+    """The document's text; ``Doc.text`` rebuilds the string on every access, the Document keeps it."""
+    document: Document | None = doc._.hw_document
+    return document.text if document is not None else doc.text
+
+
 def _is_boilerplate(document: Document, sent: Span) -> bool:
     return any(b.start <= sent.start_char and sent.end_char <= b.end for b in document.boilerplate)
 
@@ -98,7 +104,7 @@ def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[
     ctx = _Context(doc, sent, document, rules.section_at(sections, sent.start_char), focus, cert, claimant,
                    tuple(find_dates(sent.text, document.published, sent.start_char)))
     for clause in _sentence_clauses(doc, sent):
-        clause_text = doc.text[clause.start:clause.end]
+        clause_text = _text(doc)[clause.start:clause.end]
         dates = [d for d in ctx.dates if clause.ev_start <= d.start < clause.ev_end]
         # A clause without a date of its own is read in the time its sentence sets ("In 1994, ...").
         groups = _by_type_and_status(clause.candidates, clause_text, clause.start, dates or list(ctx.dates),
@@ -141,7 +147,7 @@ def _hypothetical_figure(doc: Doc, sent: Span, fig: Figure) -> bool:
     """ "could see up to 300,000 killed": a modal before the number; a present estimate still counts."""
     if fig.span is None or fig.kind == "remaining":
         return False
-    return bool(lx.MODAL_BEFORE.search(doc.text[max(sent.start_char, fig.span.start - 45):fig.span.start]))
+    return bool(lx.MODAL_BEFORE.search(_text(doc)[max(sent.start_char, fig.span.start - 45):fig.span.start]))
 
 
 _AND = re.compile(r"\s(?:and|while|with)\s", re.IGNORECASE)
@@ -155,7 +161,7 @@ def _split_counts(doc: Doc, clause: _Clause) -> list[_Clause]:
     out, start = [], clause.ev_start
     for prev, nxt in zip(counts, counts[1:], strict=False):
         assert prev.span is not None and nxt.span is not None
-        gap = doc.text[prev.span.end:nxt.span.start]
+        gap = _text(doc)[prev.span.end:nxt.span.start]
         joins = list(_AND.finditer(gap))
         if not joins:
             continue
@@ -185,11 +191,11 @@ def _figure_span(doc: Doc, fig: Figure) -> Span | None:
 def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision, trigger: Span,
              rule_names: list[str], types: list[str], dates: list[DateMention], index: int) -> Mention:
     doc, sent, document = ctx.doc, ctx.sent, ctx.document
-    clause_text = doc.text[clause.start:clause.end]
+    clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
-    scope = rules.scope(doc.text[clause.ev_start:clause.ev_end], bool(clause.figures))
+    scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
     where = _where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus)
-    when = _when(dates or list(ctx.dates), document.published, scope.value, doc.text)
+    when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc))
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
     return Mention(
         doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
@@ -197,7 +203,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
         scope=scope.value, section=ctx.section, where=where, when=when,
         figures=_figures_for(etype, clause.figures, types),
         perpetrators=_perpetrators(doc, sent, ctx.claimant, etype),
-        targets=_targets(doc.text[clause.ev_start:clause.ev_end], sent.text, etype),
+        targets=_targets(_text(doc)[clause.ev_start:clause.ev_end], sent.text, etype),
         claimed_by=ctx.claimant, certainty=cert.value,
         trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
         rule="|".join([*rule_names, status.rule, cert.rule, scope.rule, *provenance]),
@@ -216,7 +222,7 @@ def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Fi
     # A weak word ("bombardment", "killed") still counts next to a strong non-violent one ("ceasefire").
     covered = {t.label_ for t in strong} | (VIOLENT if any(t.label_ in VIOLENT for t in strong) else set())
     chosen = strong + [t for t in found if t._.hw_strength == lx.WEAK and t.label_ not in covered]
-    clause_text = doc.text[start:end]
+    clause_text = _text(doc)[start:end]
     sent_text = sent.text
     out = [Candidate(_retype(t, clause_text, sent_text, doc, sent), t, t._.hw_rule) for t in chosen]
     if not out:
@@ -238,7 +244,7 @@ def _retype(trigger: Span, clause_text: str, sent_text: str, doc: Doc, sent: Spa
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
                         dates: Sequence[DateMention], figures: Sequence[Figure], doc: Doc, document: Document
                         ) -> dict[tuple[str, rules.Decision], tuple[Span, list[str]]]:
-    old = any(rules.is_old(d.when.end, document.published, doc.text[max(0, d.start - 80):d.start])
+    old = any(rules.is_old(d.when.end, document.published, _text(doc)[max(0, d.start - 80):d.start])
               for d in dates)
     present = any(f.kind == "remaining" for f in figures)
     denial = any(f.low == 0 and f.high == 0 for f in figures)
@@ -258,7 +264,7 @@ def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: i
 
 def _evidence(doc: Doc, sent: Span, c_start: int, c_end: int, trigger: Span) -> TextSpan:
     start, end = (c_start, c_end) if c_end - c_start >= MIN_CLAUSE else (sent.start_char, sent.end_char)
-    text = doc.text
+    text = _text(doc)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -325,7 +331,7 @@ def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> P
 def _focus_place(doc: Doc) -> Place | None:
     """The city the document names most often: where its statements happen by default."""
     counts: dict[str, tuple[int, Place]] = {}
-    for place in _places_in(doc, 0, len(doc.text), locations_only=True):
+    for place in _places_in(doc, 0, len(_text(doc)), locations_only=True):
         if place.precision in ("city", "neighbourhood", "exact"):
             key = place.geonameid or place.name
             counts[key] = (counts.get(key, (0, place))[0] + 1, place)
@@ -366,7 +372,7 @@ def _perpetrators(doc: Doc, sent: Span, claimant: str | None, etype: str) -> tup
             continue
         if claimant and span.text in claimant:
             continue
-        before = doc.text[max(sent.start_char, span.start_char - 12):span.start_char].lower()
+        before = _text(doc)[max(sent.start_char, span.start_char - 12):span.start_char].lower()
         if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
             continue
         out.setdefault(actor.name, actor)

@@ -46,9 +46,9 @@ class TriggerTagger:
     """Marks event trigger words with the event type they signal."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        spans, text = [], doc.text
         for pat in lx.EXTRACT_TRIGGERS:
-            for m in pat.regex.finditer(doc.text):
+            for m in pat.regex.finditer(text):
                 span = char_span(doc, m.start(), m.end(), pat.type)
                 if span is not None:
                     span._.hw_rule = pat.name

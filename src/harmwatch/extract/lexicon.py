@@ -229,4 +229,6 @@ COMMENT_HEADER = re.compile(r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies)\b|
                             re.IGNORECASE | re.MULTILINE)
 CAPTION = re.compile(r"\b(?:credit|photo|photograph|picture|image)\s*:|\((?:AFP|Reuters|AP)(?: Photo)?\)"
                      r"|/(?:AFP|REUTERS|AP)\b", re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r"\s*(?:;|\s[–—-]\s|:\s|,\s+(?:and|but|while|whereas|as)\s|\s(?:but|while|whereas)\s)\s*")
+# The look-behind skips starts inside a whitespace run (no match can begin there), so runs stay linear.
+CLAUSE_BREAK = re.compile(r"(?:(?<!\s)|(?=\S))"
+                          r"\s*(?:;|\s[–—-]\s|:\s|,\s+(?:and|but|while|whereas|as)\s|\s(?:but|while|whereas)\s)\s*")

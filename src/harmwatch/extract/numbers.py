@@ -195,6 +195,9 @@ def _token_index(toks: list[Token], end_offset: int, start: int) -> int | None:
     return None
 
 
+_MAX_VALUE = 1e12
+
+
 def _digit_core(toks: list[Token], j: int) -> _Core | None:
     m = _NUM_TOKEN_RE.fullmatch(toks[j].text)
     if not m:
@@ -211,7 +214,8 @@ def _digit_core(toks: list[Token], j: int) -> _Core | None:
     elif end < len(toks) and toks[end].low in _MULT:
         scale, end = _MULT[toks[end].low], end + 1
     value = raw * scale
-    if value != int(value):
+    # Beyond any real count (and beyond what a database integer holds): a code or digit noise, not a figure.
+    if not value < _MAX_VALUE or value != int(value):
         return None
     return _Core(value, end, raw, scale, plain4=bool(re.fullmatch(r"\d{4}", num)) and scale == 1)
 

@@ -196,8 +196,9 @@ class _Finder:
         """Later occurrences of a name already taken as a place, outside personal names."""
         names = {s.text: s.start in self.weak for s in self.spans
                  if sum(c.isalpha() for c in s.text) >= _MIN_LETTERS and self._exact(s.text)}
+        text = self.doc.text  # Doc.text is rebuilt on every access
         for name, weak in sorted(names.items()):
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", self.doc.text):
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 span = self.doc.char_span(m.start(), m.end())
                 if span is not None and not any(k in self.person_tokens for k in range(span.start, span.end)):
                     self._add(span, "GPE", weak=weak)

@@ -1,0 +1,93 @@
+"""Long texts in pieces the parser can hold, with every offset mapped back to the whole document.
+
+spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters) and its parser
+needs about 0.5 GB per 100,000 characters, so a long report would either crash
+``process`` on every run or exhaust memory.  A document longer than
+``CHUNK_CHARS`` is cut at paragraph, line, sentence or word breaks; each piece is
+extracted as if it were the document, and its mentions are shifted back to
+document offsets and numbered on from the previous piece.  Shorter documents
+(nearly all of them) go through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..model import Document, Mention, Span
+
+CHUNK_CHARS = 100_000
+# Preferred cut points, best first; a piece is never shorter than half the limit unless the text ends.
+_BREAKS = ("\n\n", "\n", ". ", " ")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of document ``doc``: its text starts at ``offset`` of the whole text."""
+
+    doc: int
+    offset: int
+    document: Document
+
+
+def bounds(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces covering ``text``, each at most ``limit`` characters."""
+    if limit < 2:
+        raise ValueError(f"chunk limit must be at least 2 characters, got {limit}")
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _cut(text, start, start + limit)
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def _cut(text: str, start: int, hard: int) -> int:
+    floor = start + (hard - start) // 2
+    for sep in _BREAKS:
+        at = text.rfind(sep, floor, hard)
+        if at >= 0:
+            return at + len(sep)
+    return hard
+
+
+def split_documents(docs: Sequence[Document], limit: int = CHUNK_CHARS) -> list[Piece]:
+    """Every document as one piece (itself) or, when longer than ``limit``, several."""
+    out: list[Piece] = []
+    for i, doc in enumerate(docs):
+        if len(doc.text) <= limit:
+            out.append(Piece(i, 0, doc))
+            continue
+        for start, end in bounds(doc.text, limit):
+            marks = tuple(_shift(s, -start) for s in doc.boilerplate if start <= s.start and s.end <= end)
+            out.append(Piece(i, start, replace(doc, text=doc.text[start:end], boilerplate=marks)))
+    return out
+
+
+def join_mentions(n_docs: int, pieces: Sequence[Piece], found: Sequence[tuple[Mention, ...]]
+                  ) -> list[tuple[Mention, ...]]:
+    """One tuple of mentions per document, in document offsets and numbered 0, 1, ... across pieces."""
+    out: list[list[Mention]] = [[] for _ in range(n_docs)]
+    for piece, mentions in zip(pieces, found, strict=True):
+        bucket = out[piece.doc]
+        for m in mentions:
+            bucket.append(_moved(m, piece.offset, len(bucket)))
+    return [tuple(ms) for ms in out]
+
+
+def _moved(m: Mention, offset: int, index: int) -> Mention:
+    if offset == 0 and index == m.index:
+        return m
+    # Only the first piece starts with the document's title line.
+    section = "body" if offset and m.section == "title" else m.section
+    return replace(
+        m, index=index, section=section, evidence=_shift(m.evidence, offset),
+        trigger=_shift(m.trigger, offset) if m.trigger else None,
+        figures=tuple(replace(f, span=_shift(f.span, offset) if f.span else None) for f in m.figures),
+    )
+
+
+def _shift(span: Span, by: int) -> Span:
+    return span if by == 0 else Span(span.start + by, span.end + by, span.text)
