@@ -24,8 +24,9 @@ from pathlib import Path
 LIMIT_MIB = 1024
 TYPES = ("shelling", "air_strike", "armed_clash", "attack_on_civilians", "explosive_device", "evacuation",
          "displacement", "siege", "abduction", "peaceful_protest")
-PLACES = (("Aleppo", 36.20, 37.16, "Aleppo"), ("Idlib", 35.93, 36.63, "Idlib"), ("Homs", 34.73, 36.72, "Homs"),
-          ("Douma", 33.57, 36.40, "Rif Dimashq"), ("Raqqa", 35.95, 39.01, "Ar Raqqah"),
+PLACES = (("Aleppo", 36.20, 37.16, "Aleppo"), ("Idlib", 35.93, 36.63, "Idlib"),
+          ("Homs", 34.73, 36.72, "Homs"), ("Douma", 33.57, 36.40, "Rif Dimashq"),
+          ("Raqqa", 35.95, 39.01, "Ar Raqqah"),
           ("Deir ez-Zor", 35.34, 40.14, "Deir ez-Zor"), ("Daraa", 32.62, 36.10, "Daraa"))
 ACTORS = ("Syrian government", "Russia", "Islamic State", "Syrian rebels", "Syrian Democratic Forces")
 SOURCES = ("Outlet A", "Outlet B", "Outlet C", "Monitor D", "Agency E")
@@ -104,7 +105,8 @@ def measure(db: Path, fmt: str, folder: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=1_000_000, help="how many incidents [1,000,000]")
     parser.add_argument("--formats", default="csv,parquet", help="comma-separated export formats")
     parser.add_argument("--db", type=Path, default=None, help="database to fill or reuse [a temp file]")
@@ -125,8 +127,9 @@ def main() -> None:
         for fmt in args.formats.split(","):
             print(f"  exporting {fmt} ...", file=sys.stderr)
             r = measure(db, fmt.strip(), Path(tmp))
-            print(f"{'export ' + fmt:<18} {int(r['count']):>10,} {r['seconds']:>9.1f} "
-                  f"{r['count'] / max(r['seconds'], 1e-9):>11,.0f} {r['peak_mib']:>13.0f} {r['size_mib']:>9.1f}  "
+            rate = r["count"] / max(r["seconds"], 1e-9)
+            print(f"{'export ' + fmt:<18} {int(r['count']):>10,} {r['seconds']:>9.1f} {rate:>11,.0f} "
+                  f"{r['peak_mib']:>13.0f} {r['size_mib']:>9.1f}  "
                   f"{'yes' if r['peak_mib'] < LIMIT_MIB else 'NO'}")
 
 

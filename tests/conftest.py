@@ -191,11 +191,11 @@ def toy_documents() -> list[Document]:
 
 
 @pytest.fixture
-def new_store(tmp_path):
-    """An empty SQLite store in tmp_path, closed after the test."""
+def new_store(store_url):
+    """An empty store, closed after the test: SQLite in tmp_path and a fresh PostgreSQL schema (issue 9)."""
     from harmwatch.store import open_store
 
-    with open_store(tmp_path / "store.db") as store:
+    with open_store(store_url) as store:
         yield store
 
 
@@ -231,28 +231,120 @@ def demo_db(geo_gazetteer, tmp_path_factory):
 
 
 # --- api fixtures ---
+# A real uvicorn server on a free loopback port, in a thread of the test process. The session server
+# reads whichever database ``ApiTarget.db`` names, so each test gets its own without a new server.
+
+import socket  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # port 9 (discard): tiles never load in tests
+
+
+@contextmanager
+def running_app(app):
+    """Serve ``app`` with uvicorn on a free 127.0.0.1 port; yields the base URL, stops the server after."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # bound before the server starts: no race for the port
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off", access_log=True))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test uvicorn server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
+
+
+class ApiTarget:
+    """The database the session server reads; a test points ``db`` at its own file."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+
+    def open(self):
+        from harmwatch.store import open_store
+
+        if self.db is None:
+            raise RuntimeError("no test database selected for the API server")
+        return open_store(self.db)
+
+
+def api_toy_store(path, tokens=True):
+    """The toy corpus processed into ``path`` (fake extractor and link stage); returns (reviewer, admin) tokens."""
+    from harmwatch.api.auth import create_token
+    from harmwatch.pipeline import process
+    from harmwatch.store import open_store
+
+    with open_store(path) as store:
+        for i, row in enumerate(TOY_CORPUS, start=1):
+            store.add_document(toy_document(i, *row))
+        process(store, FakeExtractor(), linker=FakeLinkStage())
+        if not tokens:
+            return None, None
+        return create_token(store, "reviewer", "rita")[0], create_token(store, "admin", "adam")[0]
+
+
+@pytest.fixture(scope="session")
+def api_server():
+    """(base URL, ApiTarget): one uvicorn server for the session over the toy link stage."""
+    from harmwatch.api.app import create_app
+    from harmwatch.api.settings import ApiSettings
+    from harmwatch.config import Settings
+
+    target = ApiTarget()
+    app = create_app(Settings(db="unused.db"), api=ApiSettings(tiles=UNREACHABLE_TILES), store_opener=target.open,
+                     linker=FakeLinkStage())
+    with running_app(app) as url:
+        yield url, target
+
+
+@pytest.fixture
+def api(api_server, tmp_path):
+    """The session server over a fresh processed toy database, with a reviewer and an admin token."""
+    url, target = api_server
+    db = str(tmp_path / "api.db")
+    reviewer, admin = api_toy_store(db)
+    target.db = db
+    yield SimpleNamespace(url=url, db=db, reviewer=reviewer, admin=admin)
+    target.db = None
+
 
 # --- reliability fixtures ---
 
 # --- interop fixtures ---
 
 
+InteropPlace = tuple[str, float | None, float | None, str]
+
+
 def interop_incident(id: str, type: str = "shelling", day: str | None = "2016-07-24", *,
-                     place: tuple[str, float | None, float | None, str] | None = ("Aleppo", 36.2, 37.16, "city"),
-                     country: str | None = "SY", feature: str | None = "PPL", end: str | None = None,
-                     precision: str = "day", killed: Sequence[tuple[str, float, float, float]] = (),
+                     place: InteropPlace | None = ("Aleppo", 36.2, 37.16, "city"), country: str | None = "SY",
+                     feature: str | None = "PPL", end: str | None = None, precision: str = "day",
+                     killed: Sequence[tuple[str, float, float, float]] = (),
                      perpetrators: Sequence[str] = (), targets: Sequence[str] = (), scope: str = "incident",
-                     documents: Sequence[str] = ("doc-1",), sources: Sequence[str] = ("Outlet A",),
-                     contradiction: bool = False) -> Incident:
+                     documents: Sequence[str] = ("doc-1",),
+                     sources: Sequence[str] = ("Outlet A",), contradiction: bool = False) -> Incident:
     """A hand-built incident: ``killed`` holds (group, low, best, high) estimates, each from one claim."""
-    where = (Place(place[0], place[1], place[2], place[3], country=country, admin1="Aleppo", feature=feature)
-             if place else None)
+    where = (Place(place[0], place[1], place[2], place[3], country=country, admin1="Aleppo",
+                   feature=feature) if place else None)
     when = When(date.fromisoformat(day), date.fromisoformat(end or day), precision) if day else None
+    published = date.fromisoformat(day) if day else None
     figures = tuple(
         FigureEstimate("killed", group, low, best, high, low, contradiction, (Claim(
-            f"m-{id}-{i}", documents[0], sources[0] if sources else None, "killed", group, int(low), int(high),
-            "range" if low != high else "exact", "reported", None, Span(0, 24, f"{int(best)} {group} were killed"),
-            date.fromisoformat(day) if day else None),))
+            f"m-{id}-{i}", documents[0], sources[0] if sources else None, "killed", group, int(low),
+            int(high), "range" if low != high else "exact", "reported", None,
+            Span(0, 24, f"{int(best)} {group} were killed"), published),))
         for i, (group, low, best, high) in enumerate(killed)
     )
     return Incident(id=id, type=type, scope=scope, where=where, when=when, figures=figures,
@@ -283,7 +375,8 @@ def interop_store(new_store):
         interop_incident("inc-c", "armed_clash", "2016-08-01", place=("Homs", 34.73, 36.72, "city"),
                          killed=[("fighters", 3, 3, 3)], perpetrators=["Islamic State", "Syrian rebels"]),
         interop_incident("inc-d", "evacuation", "2016-12-15", end="2016-12-16"),
-        interop_incident("inc-e", "other", "2016-07-24", scope="aggregate", killed=[("civilians", 90, 90, 90)]),
+        interop_incident("inc-e", "other", "2016-07-24", scope="aggregate",
+                         killed=[("civilians", 90, 90, 90)]),
         interop_incident("inc-f", "diplomatic", "2016-07-26"),
         interop_incident("inc-g", "attack_on_civilians", "2016-07-01", end="2016-07-31", precision="month",
                          place=None, killed=[("civilians", 2, 2, 2)]),
@@ -293,5 +386,109 @@ def interop_store(new_store):
     return new_store
 
 # --- scale fixtures ---
+
+# PostgreSQL: the server named by HARMWATCH_TEST_PG (default below); each test gets its own schema,
+# dropped afterwards. Without a server those tests skip, saying so; CI and our machines have one.
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from urllib.parse import quote  # noqa: E402
+
+PG_TEST_URL = os.environ.get("HARMWATCH_TEST_PG", "postgresql://127.0.0.1:5432/test")
+_PG_STATE: dict[str, str | None] = {}
+
+
+def pg_unavailable() -> str | None:
+    """Why the PostgreSQL tests cannot run here (None: they can); asked once per run."""
+    if "reason" not in _PG_STATE:
+        try:
+            import psycopg
+
+            with psycopg.connect(PG_TEST_URL, connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+            _PG_STATE["reason"] = None
+        except Exception as exc:  # any failure means: no usable server
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            _PG_STATE["reason"] = (f"no PostgreSQL server at {PG_TEST_URL} ({first}); set HARMWATCH_TEST_PG to "
+                                   "a postgresql:// URL of a server you may create schemas on (README: Testing)")
+    return _PG_STATE["reason"]
+
+
+def pg_schema_url(schema: str) -> str:
+    """PG_TEST_URL with ``schema`` first on the search_path."""
+    sep = "&" if "?" in PG_TEST_URL else "?"
+    return f"{PG_TEST_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_pg_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_TEST_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_url():
+    """A postgresql:// URL whose tables go to a fresh schema, dropped after the test."""
+    reason = pg_unavailable()
+    if reason:
+        pytest.skip(reason)
+    schema = f"hw_test_{uuid.uuid4().hex[:12]}"
+    yield pg_schema_url(schema)
+    drop_pg_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def pg_shared_url():
+    """One migrated schema for the whole run; ``store_url`` empties it before each test (cheaper than DDL)."""
+    reason = pg_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from harmwatch.store import open_store
+
+    schema = f"hw_test_{uuid.uuid4().hex[:12]}"
+    url = pg_schema_url(schema)
+    open_store(url).close()
+    yield url, schema
+    drop_pg_schema(schema)
+
+
+def empty_pg_schema(schema: str) -> None:
+    """Every harmwatch table of ``schema`` emptied and its identities restarted, as in a new schema.
+
+    DELETE in foreign-key order (referencing tables first) is several times faster than TRUNCATE here.
+    """
+    import psycopg
+
+    with psycopg.connect(PG_TEST_URL, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "AND c.relkind = 'r' AND c.relname <> 'schema_version' ORDER BY c.relname", (schema,))]
+        refs = conn.execute(
+            "SELECT a.relname, b.relname FROM pg_constraint k JOIN pg_class a ON a.oid = k.conrelid "
+            "JOIN pg_class b ON b.oid = k.confrelid JOIN pg_namespace n ON n.oid = k.connamespace "
+            "WHERE k.contype = 'f' AND n.nspname = %s", (schema,)).fetchall()
+        order: list[str] = []
+        while len(order) < len(tables):  # a table goes once nothing left references it
+            left = [t for t in tables if t not in order]
+            order += [t for t in left if not any(b == t and a != t and a not in order for a, b in refs)] or left
+        sequences = conn.execute("SELECT sequence_name FROM information_schema.sequences "
+                                 "WHERE sequence_schema = %s", (schema,)).fetchall()
+        with conn.transaction():
+            for table in order:
+                conn.execute(f'DELETE FROM "{schema}"."{table}"')
+            for (name,) in sequences:
+                conn.execute(f'ALTER SEQUENCE "{schema}"."{name}" RESTART')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Where a test store lives: a SQLite file, then an emptied PostgreSQL schema (``pg_shared_url``)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    url, schema = request.getfixturevalue("pg_shared_url")
+    empty_pg_schema(schema)
+    return url
+
 
 # --- linking-gold fixtures ---

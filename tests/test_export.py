@@ -213,7 +213,8 @@ def _parquet_dict(row):
              if row["place"] is not None else None)
     when = ({"start": row["date_start"].isoformat(), "end": row["date_end"].isoformat(),
              "precision": row["date_precision"]} if row["date_start"] else None)
-    figures = [{**{k: f[k] for k in ("kind", "group", "low", "best", "high", "conservative", "contradiction")},
+    fields = ("kind", "group", "low", "best", "high", "conservative", "contradiction")
+    figures = [{**{k: f[k] for k in fields},
                 "claims": [{"low": c["low"], "high": c["high"], "qualifier": c["qualifier"],
                             "certainty": c["certainty"], "claimed_by": c["claimed_by"], "source": c["source"],
                             "document": c["document"], "evidence": {"start": c["evidence_start"],
@@ -234,7 +235,8 @@ def test_parquet_reads_back_with_pyarrow_as_the_incidents(linked_store, tmp_path
     assert export(linked_store, "parquet", out) == linked_store.counts()["incidents"]
     table = pq.read_table(out)
     assert table.schema.equals(parquet_schema())
-    assert [_parquet_dict(row) for row in table.to_pylist()] == [inc.to_dict() for inc in linked_store.incidents()]
+    assert [_parquet_dict(row) for row in table.to_pylist()] == [
+        inc.to_dict() for inc in linked_store.incidents()]
 
 
 def test_parquet_summary_columns_read_back_with_pandas(linked_store, tmp_path):

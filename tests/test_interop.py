@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -39,8 +39,8 @@ CTX = ExportContext(inters=INTERS, timestamp=1_500_000_000)
 # ACLED's codebook: event type -> sub-event types.
 CODEBOOK = {
     "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
-    "Explosions/Remote violence": {"Chemical weapon", "Air/drone strike", "Suicide bomb",
-                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"},
+    "Explosions/Remote violence": {"Chemical weapon", "Air/drone strike", "Suicide bomb", "Grenade",
+                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED"},
     "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
     "Protests": {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"},
     "Riots": {"Violent demonstration", "Mob violence"},
@@ -73,7 +73,8 @@ def test_acled_mapping_is_the_taxonomy_table():
 
 def test_every_type_is_mapped_or_deliberately_left_out():
     left_out = set(EVENT_TYPES) - set(ACLED_TYPES)
-    assert left_out == {"responsibility_claim", "diplomatic", "crime", "natural_disaster", "industrial_disaster"}
+    assert left_out == {"responsibility_claim", "diplomatic", "crime", "natural_disaster",
+                        "industrial_disaster"}
     for event, sub in ACLED_TYPES.values():
         assert sub in CODEBOOK[event]
 
@@ -133,7 +134,8 @@ def test_acled_file_codes_validate(interop_store, linked_store, tmp_path):
      ("Protesters (Syria)", "6", "Police", "1", "16", "")),
     (interop_incident("x", "mob_violence", targets=["children"]),
      ("Rioters (Syria)", "5", "Civilians (Syria)", "7", "57", "Civilian targeting")),
-    (interop_incident("x", "shelling", perpetrators=["Unknown brigade"]), ("Unknown brigade", "0", "", "0", "0", "")),
+    (interop_incident("x", "shelling", perpetrators=["Unknown brigade"]),
+     ("Unknown brigade", "0", "", "0", "0", "")),
 ])
 def test_acled_actors_and_interaction(inc, expected):
     row = acled_row(inc, CTX)
@@ -168,7 +170,8 @@ def test_acled_place_columns_and_fatalities():
                            sources=("Reuters", "SOHR"), documents=("d1", "d2"))
     row = acled_row(inc, CTX)
     assert (row["iso"], row["region"], row["country"]) == ("760", "Middle East", "Syria")
-    assert (row["admin1"], row["location"], row["latitude"], row["longitude"]) == ("Aleppo", "Aleppo", "36.2", "37.16")
+    assert (row["admin1"], row["location"], row["latitude"], row["longitude"]) == (
+        "Aleppo", "Aleppo", "36.2", "37.16")
     assert row["fatalities"] == "12"  # the conservative (lowest) figures of the disjoint groups, added up
     assert row["source"] == "Reuters; SOHR"
     assert row["timestamp"] == "1500000000"
@@ -196,6 +199,26 @@ def test_country_codes(iso2, numeric, name, region):
 
 def test_unknown_country_is_none():
     assert country("ZZ") is None and country(None) is None
+
+
+def test_actor_codes_come_from_the_store_over_the_packaged_dictionary(new_store, tmp_path):
+    from dataclasses import replace
+
+    from conftest import FakeExtractor, toy_document
+    from harmwatch.model import Actor
+
+    doc = toy_document(1, "Outlet A", "2016-07-25", "shelling at Aleppo on 2016-07-24 killed 10.")
+    mention = replace(FakeExtractor().extract([doc])[0][0], perpetrators=(Actor("Local Brigade", 4),))
+    new_store.add_document(doc)
+    with new_store.transaction():
+        new_store.save_mention(mention, "inc-x", None)
+        new_store.put_incident(interop_incident("inc-x", perpetrators=["Local Brigade", "Hezbollah"]))
+    out = tmp_path / "acled.csv"
+    assert export(new_store, "acled", out, clock=lambda: datetime(2020, 1, 1, tzinfo=UTC)) == 1
+    with out.open(newline="", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    assert (row["inter1"], row["inter2"], row["interaction"]) == ("4", "3", "34")  # Hezbollah: packaged, 3
+    assert row["timestamp"] == "1577836800"
 
 
 # --- fatality totals ---
@@ -232,8 +255,9 @@ def test_ucdp_type_of_violence_and_sides(type_, perpetrators, expected):
 
 
 @pytest.mark.parametrize(("start", "end", "precision", "expected"), [
-    ("2016-07-24", None, "day", 1), ("2016-07-24", "2016-07-27", "day", 2), ("2016-07-18", "2016-07-24", "week", 3),
-    ("2016-07-24", None, "week", 3), ("2016-07-01", "2016-07-20", "day", 4), ("2016-07-01", "2016-07-31", "month", 4),
+    ("2016-07-24", None, "day", 1), ("2016-07-24", "2016-07-27", "day", 2),
+    ("2016-07-18", "2016-07-24", "week", 3), ("2016-07-24", None, "week", 3),
+    ("2016-07-01", "2016-07-20", "day", 4), ("2016-07-01", "2016-07-31", "month", 4),
     ("2016-01-01", "2016-12-31", "year", 5), ("2016-06-01", "2016-08-31", "day", 5),
 ])
 def test_ucdp_date_precision(start, end, precision, expected):
@@ -282,18 +306,19 @@ def test_ucdp_export_names_the_documents(linked_store, tmp_path):
 # --- reference layers ---
 
 UCDP_HEADER = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "where_coordinates", "adm_1",
-               "latitude", "longitude", "country", "date_prec", "date_start", "date_end", "best", "low", "high",
-               "source_office", "source_headline")
-ACLED_HEADER = ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
-                "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
-                "notes", "fatalities")
+               "latitude", "longitude", "country", "date_prec", "date_start", "date_end", "best", "low",
+               "high", "source_office", "source_headline")
+ACLED_HEADER = ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+                "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+                "source", "notes", "fatalities")
 
 
 def _ucdp(id, day, lat, lon, *, kind="1.0", prec="1.0", best=1, low=None, high=None, end=None,
           place="Somewhere village"):
-    return {"id": id, "type_of_violence": kind, "side_a": "Government of Syria", "side_b": "Syrian insurgents",
-            "where_prec": prec, "where_coordinates": place, "adm_1": "Aleppo governorate", "latitude": lat,
-            "longitude": lon, "country": "Syria", "date_prec": "1.0", "date_start": day, "date_end": end or day,
+    return {"id": id, "type_of_violence": kind, "side_a": "Government of Syria",
+            "side_b": "Syrian insurgents", "where_prec": prec, "where_coordinates": place,
+            "adm_1": "Aleppo governorate", "latitude": lat, "longitude": lon, "country": "Syria",
+            "date_prec": "1.0", "date_start": day, "date_end": end or day,
             "best": best, "low": best if low is None else low, "high": best if high is None else high,
             "source_office": "Test Office", "source_headline": f"headline of {id}"}
 
@@ -328,14 +353,17 @@ def acled_file(tmp_path):
         {"event_id_cnty": "SYR1", "event_date": "24 July 2016", "year": "2016", "time_precision": "1",
          "event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack",
          "actor1": "Military Forces of Syria", "actor2": "Civilians (Syria)", "country": "Syria",
-         "admin1": "Aleppo", "location": "Aleppo", "latitude": "36.2", "longitude": "37.16", "geo_precision": "1",
+         "admin1": "Aleppo", "location": "Aleppo", "latitude": "36.2", "longitude": "37.16",
+         "geo_precision": "1",
          "source": "SOHR", "notes": "Shelling killed ten.", "fatalities": "10"},
         {"event_id_cnty": "SYR2", "event_date": "2016-07-25", "year": "2016", "time_precision": "2",
-         "event_type": "Protests", "sub_event_type": "Excessive force against protestors", "actor1": "Protesters",
+         "event_type": "Protests", "sub_event_type": "Excessive force against protestors",
+         "actor1": "Protesters",
          "actor2": "", "country": "Syria", "admin1": "Idlib", "location": "Idlib", "latitude": "35.93",
          "longitude": "36.63", "geo_precision": "2", "source": "Local", "notes": "", "fatalities": "0"},
         {"event_id_cnty": "SYR3", "event_date": "not a date", "year": "2016", "time_precision": "1",
-         "event_type": "Battles", "sub_event_type": "Armed clash", "actor1": "", "actor2": "", "country": "Syria",
+         "event_type": "Battles", "sub_event_type": "Armed clash", "actor1": "", "actor2": "",
+         "country": "Syria",
          "admin1": "", "location": "", "latitude": "", "longitude": "", "geo_precision": "", "source": "",
          "notes": "", "fatalities": ""},
     ]
@@ -454,8 +482,11 @@ def test_compare_finds_recall_extras_and_figure_agreement(interop_store, ucdp_fi
     result = compare(interop_store, "u", output=out)
     assert (result.reference_events, result.comparable, result.matched) == (7, 6, 4)
     assert result.recall == pytest.approx(4 / 6)
+    # one to one, r6 and r7 find inc-a already taken by r1
+    assert (result.matched_one_to_one, result.recall_one_to_one) == (2, pytest.approx(2 / 6))
     # inc-c (a lethal clash inside the layer's area) is the one incident the reference lacks
-    assert (result.incidents_in_scope, result.incidents_matched, result.incidents_not_in_reference) == (3, 2, 1)
+    assert (result.incidents_in_scope, result.incidents_matched,
+            result.incidents_not_in_reference) == (3, 2, 1)
     rows = _statuses(out)
     assert sorted(r["reference_id"] for r in rows["match"]) == ["r1", "r2", "r6", "r7"]
     assert sorted(r["reference_id"] for r in rows["missed"]) == ["r3", "r4"]
@@ -463,11 +494,13 @@ def test_compare_finds_recall_extras_and_figure_agreement(interop_store, ucdp_fi
     assert [r["incident_id"] for r in rows["not_in_reference"]] == ["inc-c"]
     r1 = next(r for r in rows["match"] if r["reference_id"] == "r1")
     assert (r1["incident_id"], r1["days_apart"]) == ("inc-a", "0") and 2 < float(r1["km"]) < 3
+    assert {r["reference_id"]: r["one_to_one_incident"] for r in rows["match"]} == {
+        "r1": "inc-a", "r2": "inc-b", "r6": "", "r7": ""}
     # inc-a: 11 in [10, 12] against 16 in [14, 18], summed over r1, r6 and r7; inc-b: 5 against 5
     figures = result.figures
     assert (figures.pairs, figures.exact, figures.overlapping, figures.within_factor_2) == (2, 1, 1, 2)
     assert figures.median_abs_diff == pytest.approx(2.5)
-    assert "recall of the reference: 4/6" in result.summary()
+    assert "recall of the reference: 4/6 = 66.7% (one to one: 2/6 = 33.3%)" in result.summary()
 
 
 def test_compare_remembers_matches_for_the_map(interop_store, ucdp_file):
@@ -484,6 +517,14 @@ def test_compare_remembers_matches_for_the_map(interop_store, ucdp_file):
 def test_compare_window_and_radius(interop_store, ucdp_file, days, km, matched):
     import_reference(interop_store, ucdp_file, "ucdp", "u")
     assert compare(interop_store, "u", window_days=days, max_km=km).matched == matched
+
+
+@pytest.mark.parametrize(("end", "matched"), [("2016-07-23", 1), ("2016-07-30", 0)])
+def test_incidents_spanning_weeks_are_too_vague_to_match(new_store, tmp_path, end, matched):
+    new_store.put_incident(interop_incident("inc-long", "shelling", "2016-07-10", end=end))
+    path = _write(tmp_path / "u.csv", UCDP_HEADER, [_ucdp("p1", "2016-07-24", 36.2, 37.16, best=3)])
+    import_reference(new_store, path, "ucdp", "u")
+    assert compare(new_store, "u").matched == matched  # 14 days may match the next day; 21 days may not
 
 
 def test_compare_needs_compatible_types(interop_store, tmp_path):
@@ -534,8 +575,8 @@ def test_cli_compare_unknown_layer_is_a_friendly_error(interop_store):
 @pytest.mark.parametrize("fmt", ["acled", "ucdp", "parquet", "csv"])
 def test_cli_export_with_bbox(interop_store, tmp_path, fmt):
     out = tmp_path / f"x.{fmt}"
-    result = CliRunner().invoke(main, ["export", "--db", interop_store.path, "--format", fmt, "--output", str(out),
-                                       "--bbox", "36.5,35.5,37.5,36.5"])
+    result = CliRunner().invoke(main, ["export", "--db", interop_store.path, "--format", fmt,
+                                       "--output", str(out), "--bbox", "36.5,35.5,37.5,36.5"])
     assert result.exit_code == 0, result.output
     # Aleppo and Idlib, not Homs nor the unplaced one; ACLED drops the aggregate and the diplomatic incident
     expected = {"acled": 3, "ucdp": 2, "parquet": 5, "csv": 5}[fmt]
@@ -556,7 +597,8 @@ def test_bbox_east_of_the_antimeridian_is_accepted(interop_store, tmp_path):
 def test_notes_name_the_period_and_the_perpetrators():
     inc = interop_incident("x", "siege", "2016-07-01", end="2016-07-31", precision="month",
                            perpetrators=["Syrian government", "Russia"])
-    assert acled_row(inc, CTX)["notes"] == "Between 2016-07-01 and 2016-07-31, siege in Aleppo by Syrian government, Russia."
+    assert acled_row(inc, CTX)["notes"] == (
+        "Between 2016-07-01 and 2016-07-31, siege in Aleppo by Syrian government, Russia.")
     assert acled_row(interop_incident("x", day=None, place=None), CTX)["notes"] == (
         "On an unknown date, shelling in an unknown place.")
 

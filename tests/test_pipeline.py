@@ -224,7 +224,6 @@ def test_marked_time_is_timezone_aware_by_default(new_store, toy_documents):
     new_store.add_document(toy_documents[0])
     before = datetime.now(UTC)
     process(new_store, FakeExtractor(), linker=FakeLinkStage())
-    path = new_store.path
-    with sqlite3.connect(path) as conn:
-        stamp = datetime.fromisoformat(conn.execute("SELECT processed_at FROM documents").fetchone()[0])
+    row = new_store._db.one("SELECT processed_at FROM documents")
+    stamp = datetime.fromisoformat(row["processed_at"])
     assert stamp.tzinfo is not None and stamp >= before

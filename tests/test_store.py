@@ -248,13 +248,6 @@ def test_non_sqlite_file_raises_schema_error(tmp_path):
         open_store(path)
 
 
-@pytest.mark.parametrize("url", ["postgresql://u:secret@localhost/test", "postgres://localhost/x"])
-def test_postgres_url_raises_config_error_without_password(url):
-    with pytest.raises(ConfigError, match="SQLite file path") as err:
-        open_store(url)
-    assert "secret" not in str(err.value)
-
-
 def test_missing_folder_raises_store_error(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         open_store(tmp_path / "no" / "such" / "x.db")
@@ -268,7 +261,8 @@ def test_migrations_apply_in_order_and_roll_back_on_failure(tmp_path, monkeypatc
     monkeypatch.setattr(schema, "MIGRATIONS", steps)
     db = Database(path)
     assert schema.migrate(db, latest=len(steps)) == len(steps)
-    assert [r["version"] for r in db.all("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+    versions = [r["version"] for r in db.all("SELECT version FROM schema_version ORDER BY version")]
+    assert versions == list(range(1, len(steps) + 1))
     assert {"extra2", "extra3"} <= db.table_names()
     db.close()
 

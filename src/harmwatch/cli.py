@@ -240,9 +240,20 @@ def geoparse(input_: Path, output: Path, given_spans: bool) -> None:
 
 
 # --- commands defined in other modules: one import and one add_command line each ---
-from .export.commands import compare as compare_command, reference as reference_command  # noqa: E402
-main.add_command(reference_command)
-main.add_command(compare_command)
+from .export.commands import COMPARE_COMMAND, REFERENCE_GROUP  # noqa: E402
+
+main.add_command(REFERENCE_GROUP)
+main.add_command(COMPARE_COMMAND)
+from .api.commands import SERVE_COMMAND, TOKEN_GROUP  # noqa: E402
+
+main.add_command(SERVE_COMMAND)
+main.add_command(TOKEN_GROUP)
+from .verify import verify_command  # noqa: E402
+
+main.add_command(verify_command)
+from .geo.commands import GAZETTEER_GROUP  # noqa: E402
+
+main.add_command(GAZETTEER_GROUP)
 
 
 if __name__ == "__main__":  # pragma: no cover

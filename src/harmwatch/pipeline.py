@@ -16,7 +16,7 @@ from typing import Protocol
 
 from tqdm import tqdm
 
-from .errors import ConfigError, ExtractError, LinkError
+from .errors import ConfigError, ExtractError
 from .model import Document, Incident, Link, Mention
 from .store import Store
 
@@ -55,6 +55,8 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
     """
     if batch_size < 1:
         raise ConfigError(f"batch size must be at least 1, got {batch_size}; use e.g. 8.")
+    from .link.session import link_batch  # imported on use: keeps `import harmwatch.pipeline` light
+
     stage = linker or _default_linker()
     now = clock or (lambda: datetime.now(UTC))
     counts = store.counts()
@@ -68,9 +70,9 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
             with store.transaction():
                 if [d.sha256 for d in store.unprocessed(len(batch))] != [d.sha256 for d in batch]:
                     continue  # another process linked this batch while we extracted; its result stands
-                for ms in found:
-                    for m in sorted(ms, key=lambda m: m.index):
-                        touched.add(_link_one(store, stage, m, cache))
+                # Issue 5: blocked candidates, one rebuild per touched incident (harmwatch.link.session).
+                ordered = (m for ms in found for m in sorted(ms, key=lambda m: m.index))
+                touched |= link_batch(store, stage, ordered, cache)
                 store.mark_processed([doc.sha256 for doc in batch], now())
             documents += len(batch)
             mentions += sum(len(ms) for ms in found)
@@ -95,26 +97,3 @@ def _extract(extractor: MentionExtractor, batch: Sequence[Document]) -> list[tup
             raise ExtractError(f"the extractor put mentions {strays[:3]} under document {doc.id}, which they "
                                "do not belong to; each tuple must hold only its own document's mentions.")
     return found
-
-
-def _link_one(store: Store, stage: LinkStage, m: Mention, cache: dict[str, Document]) -> str:
-    """Link ``m``, save it, and rebuild its incident; returns the incident id."""
-    link = stage.assign(m, store.candidates(*stage.blocking_window(m), m.scope))
-    if link is None:
-        incident_id = stage.incident_id_for(m)
-        if store.members(incident_id):
-            raise LinkError(f"incident_id_for gave {incident_id} to new mention {m.id}, but that incident "
-                            "already exists; new incident ids must be unique per mention.")
-    else:
-        incident_id = link.incident_id
-    store.save_mention(m, incident_id, link)
-    members = store.members(incident_id)
-    for sha in {mm.doc_sha256 for mm in members} - cache.keys():
-        cache[sha] = store.get_document(sha)
-    docs = {mm.doc_sha256: cache[mm.doc_sha256] for mm in members}
-    incident = stage.build_incident(incident_id, members, docs, store.links_of(incident_id))
-    if incident.id != incident_id:
-        raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "
-                        "it must keep the id it is given.")
-    store.put_incident(incident)
-    return incident_id

@@ -55,5 +55,6 @@ def export(store: Store, fmt: str, output: Path, *, type: str | None = None, sin
     ACLED ``timestamp``. The file appears only when complete: it is written beside ``output`` and renamed.
     """
     write, binary = _writer(fmt, store, clock)
-    incidents: Iterable[Incident] = store.incidents(type=type, since=since, until=until, place=place, bbox=bbox)
+    incidents: Iterable[Incident] = store.incidents(type=type, since=since, until=until, place=place,
+                                                    bbox=bbox)
     return write_atomically(Path(output), lambda out: write(incidents, out), binary=binary)

@@ -114,7 +114,8 @@ def acled_row(inc: Incident, ctx: ExportContext) -> dict[str, str]:
     where, day = inc.where, event_date(inc.when)
     land = country(where.country if where else None)
     actor1, inter1, actor2, inter2 = actors(inc, ctx, land.name if land else "")
-    fatalities = math.floor(deaths(inc).conservative)  # ACLED counts whole people; a range midpoint rounds down
+    # ACLED counts whole people: a range's midpoint rounds down
+    fatalities = math.floor(deaths(inc).conservative)
     return {
         "event_id_cnty": inc.id, "event_date": day.isoformat() if day else "",
         "year": str(day.year) if day else "", "time_precision": str(acled_time_precision(inc.when)),

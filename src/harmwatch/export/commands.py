@@ -32,7 +32,8 @@ def import_(db: str | None, file: Path, kind: str, name: str | None) -> None:
     layer = report.layer
     what = "imported" if report.changed else "already imported, unchanged"
     skipped = f", {layer.skipped} unreadable rows skipped" if layer.skipped else ""
-    click.echo(f"reference layer {layer.name} ({layer.kind}): {layer.events} events {what}{skipped}", err=True)
+    click.echo(f"reference layer {layer.name} ({layer.kind}): {layer.events} events {what}{skipped}",
+               err=True)
 
 
 @reference.command("list")
@@ -80,6 +81,11 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         parts = []
     if len(parts) != 4:
-        raise ConfigError(f"--bbox {text!r} is not four numbers; write it as min_lon,min_lat,max_lon,max_lat, "
-                          "e.g. --bbox 35.5,32.3,42.4,37.3 for Syria.")
+        raise ConfigError(f"--bbox {text!r} is not four numbers; write it as "
+                          "min_lon,min_lat,max_lon,max_lat, e.g. --bbox 35.5,32.3,42.4,37.3 for Syria.")
     return parts[0], parts[1], parts[2], parts[3]
+
+
+# Typed names for cli.py: mypy cannot infer the decorated objects across the cli <-> commands import cycle.
+REFERENCE_GROUP: click.Group = reference
+COMPARE_COMMAND: click.Command = compare

@@ -44,13 +44,13 @@ class ExportContext:
         return self.inters.get(actor, 0)
 
     def source_scale(self, sources: Iterable[str]) -> str:
-        """ACLED's source scale: the distinct scales of the sources, joined with '-' ("National-International")."""
+        """ACLED's source scale: the sources' distinct scales joined with '-' ("National-International")."""
         scales = {SOURCE_SCALES.get(self.source_kind(s), "Other") for s in sources}
         return "-".join(s for s in SCALE_ORDER if s in scales)
 
 
 def store_context(store: Store, clock: Callable[[], datetime] | None = None) -> ExportContext:
-    """The context for exporting from ``store``: its actors over the packaged dictionary, the source registry."""
+    """The context for exporting from ``store``: its actors over the packaged dictionary, and sources."""
     from ..extract.actors import load_actors
     from ..link.registry import load_registry
     from ..store.interop import actor_codes, document_sources
@@ -59,7 +59,8 @@ def store_context(store: Store, clock: Callable[[], datetime] | None = None) -> 
     inters.update({name: code for name, code in actor_codes(store).items() if code})
     registry = load_registry()
     now = (clock or (lambda: datetime.now(UTC)))()
-    return ExportContext(inters, registry.kind_of, lambda ids: document_sources(store, ids), int(now.timestamp()))
+    return ExportContext(inters, registry.kind_of, lambda ids: document_sources(store, ids),
+                         int(now.timestamp()))
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

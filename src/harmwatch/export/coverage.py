@@ -2,9 +2,12 @@
 
 Each reference event with a date and a place is matched to the closest compatible incident: an
 incident-scope incident whose type the event allows, whose dates come within ``window_days`` of the
-event's, and whose place lies within ``max_km`` (widened for coarse places, see ``PRECISION_KM``).
+event's and span at most ``MAX_SPAN_DAYS``, and whose place lies within ``max_km`` (widened for coarse
+places, see ``PRECISION_KM``).
 Several reference events may match one incident (UCDP splits one clash by dyad; harmwatch merges
 reports of one event), so figures are compared per incident against the sum of its events' figures.
+A stricter one-to-one recall is reported beside it: events in date order each take their best
+incident not yet taken, so a vague incident cannot stand for many events.
 """
 
 from __future__ import annotations
@@ -20,23 +23,24 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from tqdm import tqdm
-
 from ..errors import ConfigError
 from ..model import Incident, When
 from ..store import Store
 from ..store.reference import ReferenceEvent, ReferenceLayer, events, extent, get_layer, record_matches
-from .codes import deaths
+from .codes import deaths, span_days
 from .files import write_atomically
 
 # Extra distance allowed when either side's place is coarse: a district or region centre stands for it.
-PRECISION_KM = {"exact": 0.0, "neighbourhood": 0.0, "city": 0.0, "district": 25.0, "region": 75.0}
+PRECISION_KM = {"exact": 0.0, "neighbourhood": 0.0, "city": 0.0, "district": 10.0, "region": 35.0}
 COMPARABLE_PRECISIONS = frozenset(PRECISION_KM)
+# An incident dated only to a month or more (or merged over weeks) is too vague to stand for a dated event.
+MAX_SPAN_DAYS = 14
 EARTH_KM = 6371.0088
 MATCH_COLUMNS: tuple[str, ...] = (
-    "status", "reference_id", "incident_id", "km", "days_apart", "ref_type", "inc_type", "ref_date_start",
-    "ref_date_end", "inc_date_start", "inc_date_end", "ref_place", "inc_place", "ref_lat", "ref_lon", "inc_lat",
-    "inc_lon", "ref_low", "ref_best", "ref_high", "inc_low", "inc_best", "inc_high", "ref_headline",
+    "status", "reference_id", "incident_id", "one_to_one_incident", "km", "days_apart", "ref_type",
+    "inc_type", "ref_date_start", "ref_date_end", "inc_date_start", "inc_date_end", "ref_place", "inc_place",
+    "ref_lat", "ref_lon", "inc_lat", "inc_lon", "ref_low", "ref_best", "ref_high", "inc_low", "inc_best",
+    "inc_high", "ref_headline",
 )
 
 
@@ -61,6 +65,7 @@ class Comparison:
     reference_events: int
     comparable: int  # events with a date and a place finer than a country
     matched: int  # comparable events that found an incident
+    matched_one_to_one: int  # comparable events that found an incident no earlier event had taken
     incidents_in_scope: int  # incidents of the layer's period, area and kinds of event
     incidents_matched: int
     figures: FigureAgreement = field(default_factory=FigureAgreement)
@@ -70,19 +75,27 @@ class Comparison:
         return self.matched / self.comparable if self.comparable else None
 
     @property
+    def recall_one_to_one(self) -> float | None:
+        return self.matched_one_to_one / self.comparable if self.comparable else None
+
+    @property
     def incidents_not_in_reference(self) -> int:
         return self.incidents_in_scope - self.incidents_matched
 
     def summary(self) -> str:
         recall = f"{self.recall:.1%}" if self.recall is not None else "n/a"
+        strict = f"{self.recall_one_to_one:.1%}" if self.recall_one_to_one is not None else "n/a"
         f = self.figures
         share = (lambda n: f"{n / f.pairs:.1%}") if f.pairs else (lambda n: "n/a")
         return "\n".join([
-            f"reference layer {self.layer}: {self.reference_events} events, {self.comparable} with a date and place",
-            f"recall of the reference: {self.matched}/{self.comparable} = {recall}",
+            f"reference layer {self.layer}: {self.reference_events} events, "
+            f"{self.comparable} with a date and place",
+            f"recall of the reference: {self.matched}/{self.comparable} = {recall}"
+            f" (one to one: {self.matched_one_to_one}/{self.comparable} = {strict})",
             f"harmwatch incidents in scope: {self.incidents_in_scope}, matched {self.incidents_matched}, "
             f"not in the reference {self.incidents_not_in_reference}",
-            f"figure agreement over {f.pairs} matched incidents with tolls on both sides: exact {share(f.exact)}, "
+            f"figure agreement over {f.pairs} matched incidents with tolls on both sides: "
+            f"exact {share(f.exact)}, "
             f"ranges overlap {share(f.overlapping)}, within a factor of 2 {share(f.within_factor_2)}, "
             f"median absolute difference {f.median_abs_diff if f.median_abs_diff is not None else 'n/a'}",
         ])
@@ -131,8 +144,8 @@ class Matcher:
     window_days: int
     max_km: float
 
-    def best(self, event: ReferenceEvent) -> Candidate | None:
-        """The closest compatible incident to a comparable event, or None."""
+    def ranked(self, event: ReferenceEvent) -> list[Candidate]:
+        """The compatible incidents near a comparable event, closest first."""
         assert event.when is not None and event.when.start is not None and event.where is not None
         lat, lon = event.where.lat, event.where.lon
         assert lat is not None and lon is not None
@@ -145,12 +158,13 @@ class Matcher:
             cand = self._candidate(event, inc, lat, lon)
             if cand is not None:
                 found.append(cand)
-        return min(found, key=lambda c: (c.score, c.incident.id), default=None)
+        return sorted(found, key=lambda c: (c.score, c.incident.id))
 
     def _candidate(self, event: ReferenceEvent, inc: Incident, lat: float, lon: float) -> Candidate | None:
         where, when = inc.where, inc.when
         if (inc.scope != "incident" or inc.type not in event.hw_types or where is None or when is None
-                or where.lat is None or where.lon is None or where.precision not in COMPARABLE_PRECISIONS):
+                or where.lat is None or where.lon is None or where.precision not in COMPARABLE_PRECISIONS
+                or (span_days(when) or MAX_SPAN_DAYS + 1) > MAX_SPAN_DAYS):
             return None
         assert event.when is not None and event.where is not None
         days = days_apart(event.when, when)
@@ -177,8 +191,8 @@ def _row(status: str, event: ReferenceEvent | None, inc: Incident | None, cand: 
                     "ref_date_start": ee.start.isoformat() if ee and ee.start else "",
                     "ref_date_end": ee.end.isoformat() if ee and ee.end else "",
                     "ref_place": ew.name if ew else "", "ref_lat": _n(ew.lat if ew else None),
-                    "ref_lon": _n(ew.lon if ew else None), "ref_low": _n(event.low), "ref_best": _n(event.best),
-                    "ref_high": _n(event.high)})
+                    "ref_lon": _n(ew.lon if ew else None), "ref_low": _n(event.low),
+                    "ref_best": _n(event.best), "ref_high": _n(event.high)})
     if inc is not None:
         iw, ie, toll = inc.where, inc.when, deaths(inc)
         row.update({"incident_id": inc.id, "inc_type": inc.type,
@@ -195,31 +209,54 @@ def _row(status: str, event: ReferenceEvent | None, inc: Incident | None, cand: 
 
 
 @dataclass
+class _Sums:
+    """One matched incident and the summed figures of the reference events matched to it."""
+
+    incident: Incident
+    low: float = 0.0
+    best: float = 0.0
+    high: float = 0.0
+    has_figure: bool = False
+
+    def add(self, event: ReferenceEvent) -> None:
+        best = event.best or 0.0
+        self.low += event.low if event.low is not None else best
+        self.best += best
+        self.high += event.high if event.high is not None else best
+        self.has_figure = self.has_figure or event.best is not None
+
+
+@dataclass
 class _Tally:
     """Running counts while the reference events stream past."""
 
     events: int = 0
     comparable: int = 0
     matched: int = 0
-    # incident id -> (incident, summed reference low, best, high, any reference figure)
-    incidents: dict[str, tuple[Incident, float, float, float, bool]] = field(default_factory=dict)
+    one_to_one: int = 0
+    incidents: dict[str, _Sums] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # incidents taken by a one-to-one match
     links: list[tuple[str, str | None, float | None]] = field(default_factory=list)
 
-    def add(self, event: ReferenceEvent, cand: Candidate) -> None:
+    def add(self, event: ReferenceEvent, ranked: list[Candidate]) -> Candidate | None:
+        """Count the event's best match; returns its one-to-one match (None when every candidate is taken)."""
+        best = ranked[0]
         self.matched += 1
-        self.links.append((event.id, cand.incident.id, round(cand.km, 3)))
-        inc, low, best, high, has = self.incidents.get(cand.incident.id, (cand.incident, 0.0, 0.0, 0.0, False))
-        b = event.best
-        self.incidents[inc.id] = (inc, low + (event.low if event.low is not None else b or 0.0), best + (b or 0.0),
-                                  high + (event.high if event.high is not None else b or 0.0), has or b is not None)
+        self.links.append((event.id, best.incident.id, round(best.km, 3)))
+        self.incidents.setdefault(best.incident.id, _Sums(best.incident)).add(event)
+        free = next((c for c in ranked if c.incident.id not in self.taken), None)
+        if free is not None:
+            self.one_to_one += 1
+            self.taken.add(free.incident.id)
+        return free
 
 
 def figure_agreement(tally: _Tally, conservative: bool) -> FigureAgreement:
     pairs = exact = overlapping = factor2 = 0
     diffs: list[float] = []
-    for inc, ref_low, ref_best, ref_high, has in tally.incidents.values():
-        toll = deaths(inc)
-        if not (has and toll.known):
+    for sums in tally.incidents.values():
+        toll, ref_low, ref_best, ref_high = deaths(sums.incident), sums.low, sums.best, sums.high
+        if not (sums.has_figure and toll.known):
             continue
         ours = toll.low if conservative else toll.best
         pairs += 1
@@ -228,7 +265,8 @@ def figure_agreement(tally: _Tally, conservative: bool) -> FigureAgreement:
         low, high = sorted((ours, ref_best))
         factor2 += high == 0 or (low > 0 and high <= 2 * low)
         diffs.append(abs(ours - ref_best))
-    return FigureAgreement(pairs, exact, overlapping, factor2, float(statistics.median(diffs)) if diffs else None)
+    median = float(statistics.median(diffs)) if diffs else None
+    return FigureAgreement(pairs, exact, overlapping, factor2, median)
 
 
 def in_scope(inc: Incident, kinds: frozenset[str], layer: ReferenceLayer) -> bool:
@@ -238,8 +276,8 @@ def in_scope(inc: Incident, kinds: frozenset[str], layer: ReferenceLayer) -> boo
     return layer.kind != "ucdp" or deaths(inc).high >= 1
 
 
-def compare(store: Store, name: str, *, window_days: int = 1, max_km: float = 25.0, output: Path | None = None,
-            progress: bool = False) -> Comparison:
+def compare(store: Store, name: str, *, window_days: int = 1, max_km: float = 25.0,
+            output: Path | None = None, progress: bool = False) -> Comparison:
     """Match layer ``name``'s events to incidents; write every match and non-match to ``output`` (CSV).
 
     Each event's best match is also saved in the layer, for the map. See the module doc for the rules.
@@ -254,7 +292,10 @@ def compare(store: Store, name: str, *, window_days: int = 1, max_km: float = 25
     kinds: set[str] = set()
 
     def rows() -> Iterator[dict[str, str]]:
-        with tqdm(total=layer.events, unit="event", desc="compare", file=sys.stderr, disable=not progress) as bar:
+        from tqdm import tqdm  # imported on use: keeps `import harmwatch.export` light
+
+        with tqdm(total=layer.events, unit="event", desc="compare", file=sys.stderr,
+                  disable=not progress) as bar:
             for event in events(store, name):
                 tally.events += 1
                 kinds.update(event.hw_types)
@@ -263,22 +304,25 @@ def compare(store: Store, name: str, *, window_days: int = 1, max_km: float = 25
                     yield _row("unplaced", event, None, None, conservative)
                     continue
                 tally.comparable += 1
-                cand = matcher.best(event)
-                if cand is None:
+                ranked = matcher.ranked(event)
+                if not ranked:
                     yield _row("missed", event, None, None, conservative)
                     continue
-                tally.add(event, cand)
-                yield _row("match", event, cand.incident, cand, conservative)
+                free = tally.add(event, ranked)
+                row = _row("match", event, ranked[0].incident, ranked[0], conservative)
+                yield {**row, "one_to_one_incident": free.incident.id if free else ""}
         for inc in _extras(store, name, frozenset(kinds), layer, tally):
             yield _row("not_in_reference", None, inc, None, conservative)
 
     extras_seen = _drain(rows(), output)
     record_matches(store, name, tally.links)
-    return Comparison(name, tally.events, tally.comparable, tally.matched,
-                      len(tally.incidents) + extras_seen, len(tally.incidents), figure_agreement(tally, conservative))
+    return Comparison(name, tally.events, tally.comparable, tally.matched, tally.one_to_one,
+                      len(tally.incidents) + extras_seen, len(tally.incidents),
+                      figure_agreement(tally, conservative))
 
 
-def _extras(store: Store, name: str, kinds: frozenset[str], layer: ReferenceLayer, tally: _Tally) -> Iterator[Incident]:
+def _extras(store: Store, name: str, kinds: frozenset[str], layer: ReferenceLayer,
+            tally: _Tally) -> Iterator[Incident]:
     """In-scope incidents of the layer's period and area that no reference event matched."""
     first, last, box = extent(store, name)
     if first is None or box is None:

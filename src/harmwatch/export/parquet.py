@@ -36,7 +36,8 @@ def parquet_schema() -> pa.Schema:
     ])
     return pa.schema([
         ("id", text), ("type", text), ("scope", text), ("date_start", pa.date32()), ("date_end", pa.date32()),
-        ("date_precision", text), ("place", text), ("lat", number), ("lon", number), ("place_precision", text),
+        ("date_precision", text), ("place", text), ("lat", number), ("lon", number),
+        ("place_precision", text),
         ("country", text), ("admin1", text), ("perpetrators", strings), ("targets", strings),
         ("documents", strings), ("sources", strings), ("independent_sources", pa.int32()), ("grade", text),
         ("status", text), ("mentions", strings),
@@ -65,10 +66,12 @@ def parquet_row(inc: Incident) -> dict[str, Any]:
         "place": where.name if where else None, "lat": where.lat if where else None,
         "lon": where.lon if where else None, "place_precision": where.precision if where else None,
         "country": where.country if where else None, "admin1": where.admin1 if where else None,
-        "perpetrators": list(inc.perpetrators), "targets": list(inc.targets), "documents": list(inc.documents),
+        "perpetrators": list(inc.perpetrators), "targets": list(inc.targets),
+        "documents": list(inc.documents),
         "sources": list(inc.sources), "independent_sources": inc.independent_sources, "grade": inc.grade,
         "status": inc.status, "mentions": list(inc.mentions),
-        "contradiction": any(f.contradiction for f in inc.figures), "figures": [_figure(f) for f in inc.figures],
+        "contradiction": any(f.contradiction for f in inc.figures),
+        "figures": [_figure(f) for f in inc.figures],
     }
     for kind in SUMMARY_KINDS:
         estimate = headline(inc, kind)

@@ -38,8 +38,8 @@ UCDP_REQUIRED = ("id", "type_of_violence", "date_start", "latitude", "longitude"
 # ACLED geo_precision -> place precision
 ACLED_PLACE_PRECISION = {"1": "city", "2": "district", "3": "region"}
 # UCDP where_prec -> place precision (2 is "within 25 km of a known point": still that town)
-UCDP_PLACE_PRECISION = {"1": "city", "2": "city", "3": "district", "4": "region", "5": "region", "6": "country",
-                        "7": "continent"}
+UCDP_PLACE_PRECISION = {"1": "city", "2": "city", "3": "district", "4": "region", "5": "region",
+                        "6": "country", "7": "continent"}
 UCDP_DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 UCDP_VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 _REMOTE = frozenset(t for t, (event, _) in ACLED_TYPES.items() if event == "Explosions/Remote violence")
@@ -107,8 +107,8 @@ def parse_date(text: str) -> date:
 
 def _place(name: str, lat: float | None, lon: float | None, precision: str, country: str,
            admin1: str) -> Place | None:
-    if lat is None or lon is None:
-        return Place(name, None, None, precision, country=_iso2(country), admin1=admin1 or None) if name else None
+    if (lat is None or lon is None) and not name:
+        return None
     return Place(name, lat, lon, precision, country=_iso2(country), admin1=admin1 or None)
 
 
@@ -123,7 +123,8 @@ def acled_event(layer: str, row: Row) -> ReferenceEvent:
     return ReferenceEvent(
         layer=layer, id=row["event_id_cnty"].strip(), event_type=f"{event} / {sub}" if sub else event,
         hw_types=hw_types, when=When(day - timedelta(half), day + timedelta(half), precision),
-        where=_place((row.get("location") or "").strip(), _float(row.get("latitude")), _float(row.get("longitude")),
+        where=_place((row.get("location") or "").strip(), _float(row.get("latitude")),
+                     _float(row.get("longitude")),
                      ACLED_PLACE_PRECISION.get((row.get("geo_precision") or "").strip(), "city"),
                      (row.get("country") or "").strip(), (row.get("admin1") or "").strip()),
         actor1=(row.get("actor1") or "").strip(), actor2=(row.get("actor2") or "").strip(),

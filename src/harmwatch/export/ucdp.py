@@ -15,8 +15,9 @@ from .context import DocumentInfo, ExportContext, incident_chunks
 
 UCDP_COLUMNS: tuple[str, ...] = (
     "id", "type_of_violence", "side_a", "side_b", "where_prec", "where_coordinates", "adm_1", "adm_2",
-    "latitude", "longitude", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
-    "deaths_unknown", "best", "low", "high", "number_of_sources", "source_article", "source_headline",
+    "latitude", "longitude", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
+    "deaths_civilians", "deaths_unknown", "best", "low", "high", "number_of_sources", "source_article",
+    "source_headline",
 )
 STATE_BASED, NON_STATE, ONE_SIDED = 1, 2, 3
 
@@ -78,7 +79,8 @@ def ucdp_row(inc: Incident, ctx: ExportContext, docs: Mapping[str, DocumentInfo]
         "date_start": when.start.isoformat() if when and when.start else "",
         "date_end": (when.end or when.start).isoformat() if when and when.start else "",
         "deaths_a": "0", "deaths_b": "0", "deaths_civilians": _number(civilians),
-        "deaths_unknown": _number(toll.best - civilians), "best": _number(toll.best), "low": _number(toll.low),
+        "deaths_unknown": _number(toll.best - civilians), "best": _number(toll.best),
+        "low": _number(toll.low),
         "high": _number(toll.high), "number_of_sources": str(len(inc.documents)), "source_article": article,
         "source_headline": headline,
     }

@@ -25,11 +25,11 @@ from ..config import from_env
 from .index import Gazetteer, Match
 from .resolve import resolve
 from .sources import ABBR, ALT, PRIMARY
-from .tables import GENERIC_WORDS
+from .tables import ADMIN_WORDS, GENERIC_WORDS, PLACE_WORDS
 
 SPANS_KEY = "hw_places"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
-_NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "NORP", "PERSON"})
+_NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "NORP", "PERSON", "LANGUAGE"})
 # Entities whose names often hold a place name: "the Fargo Police", "Minnesota House".
 _EMBED_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"})
 # A capitalised name after these is a place: "fighting near Kafr Nabl".
@@ -37,6 +37,10 @@ _LOCATIVE = frozenset({
     "in", "near", "at", "outside", "into", "around", "toward", "towards", "across", "through",
     "inside",
 })
+# Weaker cues: a town's own name after them is a place ("shelling on Aleppo", "areas of Aleppo").
+_WEAK_LOCATIVE = frozenset({"of", "on", "from", "to", "targeting", "targets", "hit", "hits", "struck"})
+# Words after a name that say it is a place: "Aleppo city", "Daraa countryside", "Homs province".
+_PLACE_AFTER = PLACE_WORDS | ADMIN_WORDS
 _DATELINE_END = re.compile(r"\s*(?:,|—|–|-{1,3}|\()")
 _ALIAS_FEATURES = frozenset({"PCLI", "CONT", "RGN"})
 _BIG_FEATURES = frozenset({"PCLI", "CONT", "RGN", "ADM1", "ADM2"})
@@ -137,18 +141,27 @@ class _Finder:
         return [m for m in self.gaz.matches(text, fuzzy=False)
                 if m.kind == PRIMARY or m.place.feature in _ALIAS_FEATURES or (cued and m.kind == ALT)]
 
+    def _town(self, text: str) -> bool:
+        """A populated place or region by its own name ("Aleppo"), not an alternate one."""
+        return any(m.kind == PRIMARY and m.place.feature not in ("PCLI", "CONT")
+                   for m in self.gaz.matches(text, fuzzy=False))
+
     def _big(self, text: str, min_population: int) -> bool:
         return any(m.place.feature in _BIG_FEATURES or m.place.population >= min_population
                    for m in self._exact(text))
 
     def _entity_is_place(self, ent: Span) -> bool:
         """A non-place entity that is really a place: the NER takes Arabic town names for people."""
-        if ent.label_ == "NORP":
-            return any(m.place.feature == "PCLI" for m in self.gaz.matches(ent.text, fuzzy=False))
+        if ent.label_ in ("NORP", "LANGUAGE"):
+            # A demonym, or a town the small model takes for a people ("shells hit areas of Aleppo city").
+            return (any(m.place.feature == "PCLI" for m in self.gaz.matches(ent.text, fuzzy=False))
+                    or (_cued(ent) and self._town(ent.text)))
         if ent.label_ == "PERSON" and (ent.start in self.person_tokens or ent.text in self.surnames):
             return _after_locative(ent) and bool(self._exact(ent.text, cued=True))
-        if _after_locative(ent):
+        if _after_locative(ent) or _before_place_word(ent):
             return bool(self._exact(ent.text, cued=True))
+        if _after_weak_locative(ent) and self._town(ent.text):
+            return True
         return self._big(ent.text, _EMBEDDED_TOWN if ent.label_ != "PERSON" else _BIG_TOWN)
 
     def _runs(self, lo: int, hi: int, min_population: int) -> None:
@@ -173,11 +186,14 @@ class _Finder:
                 continue
             if not last.whitespace_ and last.i + 1 < len(self.doc) and self.doc[last.i + 1].text == "-":
                 continue  # part of a hyphenated name: "Wal-Mart"
-            cued = _dateline(tok) or _after_locative(span)
+            strong = _after_locative(span) or _before_place_word(span)
+            cued = _dateline(tok) or strong
             if span.text.endswith("."):
                 ok = self._abbreviation(span)  # "Columbus, Ga.", "U.S. Attorney"; not "Mr."
             elif cued:
-                ok = bool(self._exact(span.text, cued=_after_locative(span)))
+                ok = bool(self._exact(span.text, cued=strong))
+            elif _after_weak_locative(span) and self._town(span.text):
+                ok, cued = True, True
             else:
                 ok = not _sentence_initial(self.doc, i) and self._big(span.text, min_population)
             if ok and self._add(span, "GPE", weak=not cued):
@@ -221,6 +237,19 @@ def _trim(span: Span) -> Span | None:
 
 def _after_locative(span: Span) -> bool:
     return span.start > 0 and span.doc[span.start - 1].lower_ in _LOCATIVE
+
+
+def _after_weak_locative(span: Span) -> bool:
+    return span.start > 0 and span.doc[span.start - 1].lower_ in _WEAK_LOCATIVE
+
+
+def _before_place_word(span: Span) -> bool:
+    return span.end < len(span.doc) and span.doc[span.end].lower_ in _PLACE_AFTER
+
+
+def _cued(span: Span) -> bool:
+    """Some word next to the name says it is a place."""
+    return _after_locative(span) or _after_weak_locative(span) or _before_place_word(span)
 
 
 def _dateline(tok: Token) -> bool:

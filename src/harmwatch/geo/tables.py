@@ -141,3 +141,10 @@ GENERIC_WORDS = frozenset({
     "media", "press", "news", "capital", "congress", "senate", "assembly", "ministry",
     "white house", "capitol hill", "wall street", "downing street",
 })
+
+# Words after a name that say what kind of place it is, but are not part of its name: "Aleppo city",
+# "Daraa countryside". A name is looked up with them first ("Kuwait City"), then without.
+PLACE_WORDS = frozenset({
+    "city", "town", "village", "countryside", "neighborhood", "neighbourhood", "camp", "suburbs",
+    "outskirts", "area", "quarter",
+})

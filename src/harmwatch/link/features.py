@@ -20,6 +20,8 @@ NEUTRAL = 0.5
 PUBLISHED_LAG_DAYS = 3  # with no event date, the event is taken to be at most this old at publication
 DATE_SLACK_DAYS = 1  # date ranges this far apart may still be one event told loosely ("late Sunday")
 NEXT_DAY = 0.1  # two exact days one apart: most likely two events ("the day after the market attack")
+DISAGREEING_FIGURES = 0.25  # the figure feature when every shared figure disagrees
+UNPLACED = 0.4  # a mention without a place: slightly against, since it could be any nearby event
 NEARBY_CLAUSES = 2  # mentions this close in one document usually tell one event
 LOW_CONFIDENCE = 0.65  # a resolved place scored below this may be the wrong place with the same name
 FINE: tuple[str, ...] = ("exact", "neighbourhood", "city", "district")
@@ -56,7 +58,7 @@ _LOOSE_GROUPS = frozenset({"people", "civilians"})
 # Words that say nothing about which event a clause reports: grammar, reporting verbs, the
 # vocabulary every conflict report shares, days and months. What is left names the event:
 # places, objects hit, who, how.
-_STOPWORDS = frozenset("""
+STOPWORDS = frozenset("""
 the and for that this with from were was are has have had been its their they said says say into over
 after before when while which who whom what where also than then there these those not but all any
 some more most other such only our out his her him she them about against during between under again
@@ -69,16 +71,23 @@ areas province countryside northern southern eastern western north south east we
 monday tuesday wednesday thursday friday saturday sunday today yesterday morning afternoon evening
 night overnight week weekend day days january february march april may june july august september
 october november december one two three four five six seven eight nine ten dozen dozens hundreds
-thousands
+thousands air raid warplane jet plane aircraft bomb bombed bombing bombardment shell shelled shelling
+artillery rocket mortar fire fired clash clashes fighting
 """.split())
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
 
 
 def date_range(mention: Mention) -> tuple[date, date] | None:
     """The mention's event dates; else the few days up to its publication; None when nothing is known."""
-    known = [d for d in (mention.when.start, mention.when.end) if d is not None] if mention.when else []
-    if known:
-        return min(known), max(known)
+    when = mention.when
+    if when is not None:
+        start, end = when.start, when.end
+        if start is not None and end is not None:
+            return (start, end) if start <= end else (end, start)
+        if start is not None or end is not None:
+            day = start or end
+            assert day is not None
+            return day, day
     if mention.published is not None:
         return mention.published - timedelta(days=PUBLISHED_LAG_DAYS), mention.published
     return None
@@ -120,14 +129,19 @@ def folded_name(name: str) -> str:
     return "".join(words)
 
 
-_VOWELS = str.maketrans("", "", "aeiouyw")
+_VOWELS = str.maketrans("eiou", "aaaa")
 _ARTICLES = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "the"})
+MIN_NAME = 3  # shorter name skeletons match too much
 NAMED_IN_TEXT = 0.75  # one report's place is named in the other's clause: the resolver may have erred
 _MAX_NAME_WORDS = 3
 
 
+@lru_cache(maxsize=65536)
 def skeleton(words: str) -> str:
-    """Consonants of a folded name, repeats collapsed: "Talbiseh" and "Tallbīsah" both give "tlbsh"."""
+    """A name folded past spelling variants: every vowel one "a", repeats collapsed.
+
+    "Talbiseh" and "Tallbīsah" both give "talbasah"; "Douma" and "Dūmā" give "dama".
+    """
     folded = folded_name(words).translate(_VOWELS)
     return "".join(c for i, c in enumerate(folded) if i == 0 or c != folded[i - 1])
 
@@ -141,17 +155,17 @@ def named_skeletons(text: str) -> frozenset[str]:
         for n in range(1, _MAX_NAME_WORDS + 1):
             if i + n <= len(words):
                 key = skeleton(" ".join(words[i:i + n]))
-                if len(key) >= 2:
+                if len(key) >= MIN_NAME:
                     out.add(key)
     return frozenset(out)
 
 
 def named_in(place: Place, text: str) -> bool:
     key = skeleton(place.name)
-    return len(key) >= 2 and key in named_skeletons(text)
+    return len(key) >= MIN_NAME and key in named_skeletons(text)
 
 
-def _confident(p: Place) -> bool:
+def is_confident(p: Place) -> bool:
     """False for a place the resolver was unsure of (score 0 means it gave no score: trusted)."""
     return not 0.0 < p.score < LOW_CONFIDENCE
 
@@ -200,9 +214,9 @@ def place_score(a: Place | None, b: Place | None, text_a: str = "", text_b: str 
     the resolver probably chose another name of that clause: the places count as compatible.
     """
     if a is None or b is None:
-        return NEUTRAL
+        return UNPLACED
     raw = _raw_place_score(a, b)
-    if not (_confident(a) and _confident(b)):
+    if not (is_confident(a) and is_confident(b)):
         raw = max(0.2, NEUTRAL + (raw - NEUTRAL) / 2)
     if raw < NAMED_IN_TEXT and ((text_b and named_in(a, text_b)) or (text_a and named_in(b, text_a))):
         return NAMED_IN_TEXT
@@ -224,6 +238,21 @@ def date_score(a: Mention, b: Mention) -> float:
     return NEUTRAL + NEUTRAL / span
 
 
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "ers", "ed", "es", "s")
+_MIN_STEM = 4
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "evacuated" with "evacuation" and "shells" with "shelling"."""
+    if word[:1].isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM and not word.endswith("ss"):
+            word = word[:-len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > _MIN_STEM else word
+
+
 @lru_cache(maxsize=16384)
 def salient_words(text: str) -> dict[str, float]:
     """Words that name an event, weighted: proper names count double. Plurals are folded crudely."""
@@ -233,10 +262,11 @@ def salient_words(text: str) -> dict[str, float]:
         key = word.casefold().replace("’", "'")
         if key.endswith("'s"):
             key = key[:-2]
-        if len(key) < 3 and not key[:1].isdigit() or key in _STOPWORDS:
+        if len(key) < 3 and not key[:1].isdigit() or key in STOPWORDS:
             continue
-        if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
-            key = key[:-1]
+        key = stem(key)
+        if key in STOPWORDS:
+            continue
         weight = 2.0 if word[:1].isupper() and match.start() > 0 else 1.0
         out[key] = max(out.get(key, 0.0), weight)
     return out
@@ -286,4 +316,6 @@ def figure_score(a: Mention, b: Mention) -> float:
               if (x := ia[k]) is not None and (y := ib[k]) is not None]
     if not shared:
         return NEUTRAL
-    return sum(overlaps(x, y) for x, y in shared) / len(shared)
+    # Disagreeing tolls are weak evidence of two events: reports of one event often disagree.
+    agree = sum(overlaps(x, y) for x, y in shared) / len(shared)
+    return DISAGREEING_FIGURES + (1.0 - DISAGREEING_FIGURES) * agree

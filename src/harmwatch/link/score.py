@@ -8,7 +8,7 @@ feature values of :mod:`harmwatch.link.features` (0.5 means "nothing known eithe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from ..model import Link, Mention
@@ -36,8 +36,8 @@ __all__ = [
     "salient_words", "score_pair",
 ]
 
-LINK_THRESHOLD = 0.6
-BLOCK_DAYS = 3  # how far around a mention's dates candidate incidents are searched
+LINK_THRESHOLD = 0.55
+BLOCK_DAYS = DATE_SLACK_DAYS  # candidates are searched this far around a mention's dates (the date gate)
 
 WEIGHTS: tuple[tuple[str, float], ...] = (
     ("type", 0.10), ("place", 0.20), ("date", 0.25), ("text", 0.25),
@@ -60,24 +60,44 @@ def blocking_window(mention: Mention) -> tuple[date | None, date | None]:
     return span[0] - pad, span[1] + pad
 
 
+_GATE_FEATURES: tuple[tuple[str, Callable[[Mention, Mention], float]], ...] = (
+    ("scope", lambda a, b: float(a.scope == b.scope)),
+    ("status", lambda a, b: float(a.status == "asserted" and b.status == "asserted")),
+    ("type", lambda a, b: type_score(a.type, b.type)),
+    ("date", date_score),
+    ("place", lambda a, b: place_score(a.where, b.where, a.evidence.text, b.evidence.text)),
+)
+_OTHER_FEATURES: tuple[tuple[str, Callable[[Mention, Mention], float]], ...] = (
+    ("text", text_score), ("actors", actor_score), ("targets", target_score), ("figures", figure_score),
+    ("document", document_score),
+)
+_ORDER = ("scope", "status", "type", "place", "date", "text", "actors", "targets", "figures", "document")
+
+
+def _values(a: Mention, b: Mention) -> tuple[float, dict[str, float]]:
+    """The unrounded score and feature values; the gates first, stopping at the first that fails."""
+    values: dict[str, float] = {}
+    for name, feature in _GATE_FEATURES:
+        value = values[name] = feature(a, b)
+        if value <= 0.0:
+            return 0.0, values
+    for name, feature in _OTHER_FEATURES:
+        values[name] = feature(a, b)
+    return round(sum(values[name] * w for name, w in WEIGHTS), 4), values
+
+
+def _rounded(values: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    return tuple((k, round(values[k], 4)) for k in _ORDER if k in values)
+
+
 def score_pair(a: Mention, b: Mention) -> tuple[float, tuple[tuple[str, float], ...]]:
-    """How likely two mentions report the same event, in [0, 1], and the features behind it."""
-    values = {
-        "scope": float(a.scope == b.scope),
-        "status": float(a.status == "asserted" and b.status == "asserted"),
-        "type": type_score(a.type, b.type),
-        "place": place_score(a.where, b.where, a.evidence.text, b.evidence.text),
-        "date": date_score(a, b),
-        "text": text_score(a, b),
-        "actors": actor_score(a, b),
-        "targets": target_score(a, b),
-        "figures": figure_score(a, b),
-        "document": document_score(a, b),
-    }
-    features = tuple((name, round(value, 4)) for name, value in values.items())
-    if any(values[g] <= 0.0 for g in GATES):
-        return 0.0, features
-    return round(sum(values[name] * w for name, w in WEIGHTS), 4), features
+    """How likely two mentions report the same event, in [0, 1], and the features behind it.
+
+    The gates are computed first; when one fails the score is 0 and only the features computed so
+    far are returned (cheap: most candidate pairs fail on type, date or place).
+    """
+    score, values = _values(a, b)
+    return score, _rounded(values)
 
 
 def assign(mention: Mention, candidates: Mapping[str, Sequence[Mention]],
@@ -89,10 +109,13 @@ def assign(mention: Mention, candidates: Mapping[str, Sequence[Mention]],
     """
     if mention.status != "asserted":
         return None
-    best: Link | None = None
+    best: tuple[float, str, Mention, dict[str, float]] | None = None
     for incident_id in sorted(candidates):
         for member in sorted(candidates[incident_id], key=lambda m: m.id):
-            score, features = score_pair(mention, member)
-            if score >= threshold and (best is None or score > best.score):
-                best = Link(mention.id, incident_id, score, features, member.id)
-    return best
+            score, values = _values(mention, member)
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, incident_id, member, values)
+    if best is None:
+        return None
+    score, incident_id, member, values = best
+    return Link(mention.id, incident_id, score, _rounded(values), member.id)

@@ -1,20 +1,20 @@
 """The harmwatch database: the only package that speaks SQL.
 
-``open_store(path)`` creates or migrates a SQLite file and returns a ``Store``.
+``open_store(path)`` creates or migrates a SQLite file (or a PostgreSQL schema, given a
+``postgresql://`` URL) and returns a ``Store``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError, StoreError
-from .db import Database
-from .schema import SCHEMA_VERSION, migrate
+from ..errors import StoreError
+from . import blocking
+from .db import connect, is_postgres
+from .schema import SCHEMA_VERSION, current_version, migrate
 from .store import Clock, Store
 
 __all__ = ["SCHEMA_VERSION", "Store", "open_store"]
-
-_POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
 def open_store(db: str | Path, *, clock: Clock | None = None) -> Store:
@@ -23,17 +23,16 @@ def open_store(db: str | Path, *, clock: Clock | None = None) -> Store:
     ``clock`` stamps audit rows; it defaults to the current UTC time.
     """
     target = str(db)
-    if target.startswith(_POSTGRES_PREFIXES):
-        raise ConfigError(
-            f"--db {target.split('@')[-1]!r} is a PostgreSQL URL, which this harmwatch does not support yet; "
-            "give a SQLite file path instead (e.g. --db harmwatch.db)."
-        )
-    if target != ":memory:" and not Path(target).parent.is_dir():
+    if not is_postgres(target) and target != ":memory:" and not Path(target).parent.is_dir():
         raise StoreError(f"cannot create database {target}: folder {Path(target).parent} does not exist; "
                          "create it first or choose another --db path.")
-    database = Database(target)
+    database = connect(target)  # issue 9: a postgresql:// URL gives the PostgreSQL dialect
     try:
+        before = current_version(database)
         migrate(database)
+        if 0 < before < blocking.INDEX_VERSION:  # linked before the linking index existed: file it now
+            with database.transaction():
+                blocking.fill(database)
     except BaseException:
         database.close()
         raise

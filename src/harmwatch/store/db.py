@@ -2,8 +2,9 @@
 
 Everything dialect-specific lives here: connecting, pragmas, how a transaction
 starts, how driver errors become ``StoreError``, and how tables are listed.
-SQL elsewhere in the store uses ``?`` placeholders and portable syntax, so a
-PostgreSQL dialect only needs a second class with the same methods.
+SQL elsewhere in the store is written for SQLite with ``?`` placeholders;
+``connect`` gives a ``PostgresDatabase`` (``store.postgres``, same methods) for a
+``postgresql://`` URL, which translates each statement (``store.translate``).
 """
 
 from __future__ import annotations
@@ -68,21 +69,33 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-        self._run("BEGIN IMMEDIATE", ())
+        self._begin()
         self._depth = 1
         try:
             yield
         except BaseException:
             self._depth = 0
-            self._conn.rollback()
+            self._rollback()
             raise
         self._depth = 0
         try:
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _begin(self) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+        self._run("BEGIN IMMEDIATE", ())
+
+    def _commit(self) -> None:
+        try:
             self._conn.commit()
         except sqlite3.Error as exc:
-            self._conn.rollback()
             raise self._error(exc, "COMMIT") from exc
+
+    def _rollback(self) -> None:
+        self._conn.rollback()
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement; returns the number of rows it changed."""
@@ -112,13 +125,13 @@ class Database:
         row = self.one(f"PRAGMA {name}")
         return next(iter(row.values())) if row else None
 
-    def _run(self, sql: str, params: Params) -> sqlite3.Cursor:
+    def _run(self, sql: str, params: Params) -> Any:
         try:
             return self._conn.execute(sql, tuple(params))
         except sqlite3.Error as exc:
             raise self._error(exc, sql) from exc
 
-    def _error(self, exc: sqlite3.Error, sql: str) -> StoreError:
+    def _error(self, exc: Exception, sql: str) -> StoreError:
         what = sql.split(None, 3)[:3]
         text = str(exc)
         if "locked" in text or "busy" in text:
@@ -131,3 +144,19 @@ class Database:
         else:
             hint = "this is likely a bug in harmwatch; please report it with the command you ran"
         return StoreError(f"database {self.path}: {' '.join(what)} failed ({text}); {hint}.")
+
+
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_postgres(target: str | Path) -> bool:
+    return str(target).startswith(POSTGRES_PREFIXES)
+
+
+def connect(target: str | Path) -> Database:
+    """A SQLite database for a path (or ``:memory:``), a PostgreSQL one for a ``postgresql://`` URL."""
+    if is_postgres(target):
+        from .postgres import PostgresDatabase  # imported on use: psycopg loads only for PostgreSQL
+
+        return PostgresDatabase(str(target))
+    return Database(target)

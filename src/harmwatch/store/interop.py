@@ -23,9 +23,10 @@ def document_sources(store: Store, doc_ids: Iterable[str]) -> dict[str, tuple[st
     found: dict[str, tuple[str, str, str]] = {}
     for i in range(0, len(wanted), _CHUNK):
         chunk = wanted[i:i + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
         rows = store._db.all(
-            f"SELECT doc_id, source, published, title FROM documents WHERE doc_id IN ({', '.join('?' * len(chunk))}) "
-            "ORDER BY seq", chunk,
+            f"SELECT doc_id, source, published, title FROM documents WHERE doc_id IN ({marks}) ORDER BY seq",
+            chunk,
         )
         for r in rows:
             found.setdefault(r["doc_id"], (r["source"] or "", r["published"] or "", r["title"] or ""))

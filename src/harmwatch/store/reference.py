@@ -68,10 +68,12 @@ class ReferenceEvent:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able view (without the original row) for maps and APIs."""
         return {
-            "layer": self.layer, "id": self.id, "event_type": self.event_type, "hw_types": list(self.hw_types),
+            "layer": self.layer, "id": self.id, "event_type": self.event_type,
+            "hw_types": list(self.hw_types),
             "when": self.when.to_dict() if self.when else None,
             "where": self.where.to_dict() if self.where else None,
-            "actor1": self.actor1, "actor2": self.actor2, "low": self.low, "best": self.best, "high": self.high,
+            "actor1": self.actor1, "actor2": self.actor2,
+            "low": self.low, "best": self.best, "high": self.high,
             "source": self.source, "headline": self.headline, "matched_incident": self.matched_incident,
             "match_km": self.match_km,
         }
@@ -89,7 +91,8 @@ def _event_values(event: ReferenceEvent) -> tuple[Any, ...]:
     when, where = event.when, event.where
     return (
         event.layer, event.id, event.event_type, " ".join(event.hw_types),
-        _iso(when.start) if when else None, _iso(when.end) if when else None, when.precision if when else None,
+        _iso(when.start) if when else None, _iso(when.end) if when else None,
+        when.precision if when else None,
         where.name if where else None, where.lat if where else None, where.lon if where else None,
         where.precision if where else None, where.country if where else None, where.admin1 if where else None,
         event.actor1, event.actor2, event.low, event.best, event.high, event.source, event.headline,
@@ -97,16 +100,15 @@ def _event_values(event: ReferenceEvent) -> tuple[Any, ...]:
     )
 
 
+_EVENT_COLUMNS = (
+    "layer", "event_id", "event_type", "hw_types", "date_start", "date_end", "date_precision", "place_name",
+    "lat", "lon", "place_precision", "country", "admin1", "actor1", "actor2", "low", "best", "high", "source",
+    "headline", "data",
+)
 _INSERT_EVENT = (
-    "INSERT INTO reference_events (layer, event_id, event_type, hw_types, date_start, date_end, "
-    "date_precision, place_name, lat, lon, place_precision, country, admin1, actor1, actor2, low, best, high, "
-    "source, headline, data) VALUES (" + ", ".join("?" * 21) + ") "
-    "ON CONFLICT (layer, event_id) DO UPDATE SET event_type = excluded.event_type, hw_types = excluded.hw_types, "
-    "date_start = excluded.date_start, date_end = excluded.date_end, date_precision = excluded.date_precision, "
-    "place_name = excluded.place_name, lat = excluded.lat, lon = excluded.lon, "
-    "place_precision = excluded.place_precision, country = excluded.country, admin1 = excluded.admin1, "
-    "actor1 = excluded.actor1, actor2 = excluded.actor2, low = excluded.low, best = excluded.best, "
-    "high = excluded.high, source = excluded.source, headline = excluded.headline, data = excluded.data"
+    f"INSERT INTO reference_events ({', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))}) ON CONFLICT (layer, event_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _EVENT_COLUMNS[2:])
 )
 
 
@@ -123,7 +125,8 @@ def replace_layer(store: Store, layer: ReferenceLayer, events: Iterable[Referenc
         db.execute(
             "INSERT INTO reference_layers (name, kind, origin, sha256, imported_at, n_events, n_skipped) "
             "VALUES (?, ?, ?, ?, ?, 0, ?)",
-            (layer.name, layer.kind, layer.origin, layer.sha256, layer.imported_at.isoformat(), layer.skipped),
+            (layer.name, layer.kind, layer.origin, layer.sha256, layer.imported_at.isoformat(),
+             layer.skipped),
         )
         for event in events:
             if event.layer != layer.name:
@@ -143,7 +146,8 @@ def set_skipped(store: Store, name: str, skipped: int) -> None:
 
 def _layer_from_row(row: Row) -> ReferenceLayer:
     return ReferenceLayer(row["name"], row["kind"], row["origin"], row["sha256"],
-                          datetime.fromisoformat(row["imported_at"]), int(row["n_events"]), int(row["n_skipped"]))
+                          datetime.fromisoformat(row["imported_at"]), int(row["n_events"]),
+                          int(row["n_skipped"]))
 
 
 def find_layer(store: Store, name: str) -> ReferenceLayer | None:
@@ -170,13 +174,14 @@ def _event_from_row(row: Row) -> ReferenceEvent:
     start, end = row["date_start"], row["date_end"]
     when = (When(date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None,
                  row["date_precision"] or "day") if start or end else None)
+    placed = row["lat"] is not None or row["place_name"]
     where = (Place(row["place_name"] or "", row["lat"], row["lon"], row["place_precision"] or "exact",
-                   country=row["country"], admin1=row["admin1"]) if row["lat"] is not None or row["place_name"]
-             else None)
+                   country=row["country"], admin1=row["admin1"]) if placed else None)
     return ReferenceEvent(
         layer=row["layer"], id=row["event_id"], event_type=row["event_type"],
         hw_types=tuple(row["hw_types"].split()), when=when, where=where, actor1=row["actor1"] or "",
-        actor2=row["actor2"] or "", low=row["low"], best=row["best"], high=row["high"], source=row["source"] or "",
+        actor2=row["actor2"] or "", low=row["low"], best=row["best"], high=row["high"],
+        source=row["source"] or "",
         headline=row["headline"] or "", data=tuple(json.loads(row["data"]).items()),
         matched_incident=row["matched_incident"], match_km=row["match_km"],
     )
@@ -210,7 +215,8 @@ def extent(store: Store, name: str) -> tuple[date | None, date | None, BBox | No
     """The first and last date and the bounding box of layer ``name``'s events."""
     row = _db(store).one(
         "SELECT MIN(COALESCE(date_start, date_end)) AS d0, MAX(COALESCE(date_end, date_start)) AS d1, "
-        "MIN(lon) AS x0, MIN(lat) AS y0, MAX(lon) AS x1, MAX(lat) AS y1 FROM reference_events WHERE layer = ?",
+        "MIN(lon) AS x0, MIN(lat) AS y0, MAX(lon) AS x1, MAX(lat) AS y1 "
+        "FROM reference_events WHERE layer = ?",
         (name,),
     )
     if row is None:
@@ -224,7 +230,8 @@ def record_matches(store: Store, name: str, matches: Iterable[tuple[str, str | N
     """Remember each event's best incident (or None) and distance, for maps; one transaction."""
     db = _db(store)
     with db.transaction():
-        db.execute("UPDATE reference_events SET matched_incident = NULL, match_km = NULL WHERE layer = ?", (name,))
+        db.execute("UPDATE reference_events SET matched_incident = NULL, match_km = NULL WHERE layer = ?",
+                   (name,))
         for event_id, incident_id, km in matches:
             db.execute("UPDATE reference_events SET matched_incident = ?, match_km = ? "
                        "WHERE layer = ? AND event_id = ?", (incident_id, km, name, event_id))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..errors import SchemaError
+from . import review
 from .db import Database
 
 _V1 = (
@@ -98,8 +99,8 @@ _V1 = (
     "CREATE INDEX audit_target ON audit (target)",
 )
 
-# Step 2 is reserved for review/auth (issue 6): empty until that step lands here in its place.
-_V2_RESERVED: tuple[str, ...] = ()
+# Step 2: review/auth (issue 6): reviewer decisions, hashed access tokens, the incident search index.
+_V2_REVIEW: tuple[str, ...] = review.STEP
 
 # Step 3: reference layers (issue 8), ACLED/UCDP events kept apart from harmwatch's own incidents.
 _V3_REFERENCE = (
@@ -129,7 +130,22 @@ _V3_REFERENCE = (
     "CREATE INDEX reference_events_window ON reference_events (layer, date_start)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2_RESERVED, _V3_REFERENCE)
+# Step 4: the linking index (issue 5). A linked mention is filed under a few (key, time bucket)
+# rows, so a new mention finds its candidate incidents without scanning its whole date window.
+_V4_LINKING = (
+    """CREATE TABLE link_blocks (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        incident_id TEXT NOT NULL,
+        type_mask INTEGER NOT NULL,
+        date_lo TEXT, date_hi TEXT,
+        PRIMARY KEY (scope, key, bucket, incident_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX link_blocks_incident ON link_blocks (incident_id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2_REVIEW, _V3_REFERENCE, _V4_LINKING)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _VERSION_TABLE = (

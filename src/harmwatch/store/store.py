@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError, LinkError, NotFound
 from ..model import Document, Incident, Link, Mention
+from . import blocking, review
 from .db import Database, Row
 from .records import (
     Values,
@@ -157,16 +158,22 @@ class Store:
             self._db.execute("DELETE FROM links WHERE mention_id = ?", (m.id,))
             if link is not None:
                 self._write("links", link_row(link), ["mention_id"])
+            blocking.file_mention(self._db, m, incident_id)
             if m.where is not None:
                 self._write("places", place_row(m.where), ["key"], update=False)
             for actor in m.perpetrators:
                 self._write("actors", {"name": actor.name, "inter": actor.inter}, ["name"], update=False)
 
-    def candidates(self, start: date | None, end: date | None, scope: str) -> dict[str, list[Mention]]:
+    def candidates(self, start: date | None, end: date | None, scope: str,
+                   mention: Mention | None = None) -> dict[str, list[Mention]]:
         """Incidents of ``scope`` whose dates overlap [start, end] (None: open), or that have no date.
 
         Keys are incident ids in sorted order; each list is that incident's mentions in processing order.
+        Given the ``mention`` to link, only incidents its blocking keys reach are read, and a large
+        incident gives only its first and latest members (``store.blocking``).
         """
+        if mention is not None:
+            return blocking.members_for_scoring(self._db, blocking.candidate_ids(self._db, mention, start, end))
         conditions, params = ["i.scope = ?"], [scope]
         if end is not None:
             conditions.append("(i.date_start IS NULL OR i.date_start <= ?)")
@@ -201,9 +208,14 @@ class Store:
     # --- incidents ---
 
     def put_incident(self, inc: Incident) -> None:
-        """Insert or replace ``inc`` (its links are stored by ``save_mention``)."""
+        """Insert or replace ``inc`` (its links are stored by ``save_mention``).
+
+        Issue 6: reviewers' decisions are applied first, so no rebuild undoes them; the search index follows.
+        """
         with self.transaction():
+            inc = review.reviewed(self._db, inc)
             self._write("incidents", incident_row(inc), ["id"])
+            review.index_incident(self._db, inc)
 
     def incident(self, incident_id: str) -> Incident:
         """The incident with this id, with its links."""

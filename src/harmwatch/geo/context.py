@@ -1,0 +1,98 @@
+"""What the text around the place names says: other unambiguous names, and containment.
+
+``context_spans`` finds place names the caller did not give (countries, regions, big towns,
+"Adams County") so they can inform the given ones. ``containers`` links a name to the name
+the text puts it in: "Paris, Texas", "Homs in Syria", "Winchester is a city in Lewis County",
+"Kfraya, a village near Idlib". A link is *strong* when the text says so plainly enough to
+place an unknown name at its container.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .index import Gazetteer
+from .normalize import normalize_name
+from .tables import ADMIN_WORDS, GENERIC_WORDS
+
+# Capitalised words in a row, allowing Arabic articles and "of"/"de" inside: "Deir ez-Zor", "Bay of Pigs".
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ ](?:(?:al|el|ad|as|ash|az|ar|an|at|of|de|du|la|le)[ -])?"
+                              r"[A-Z][\w'’.-]*)*")
+_WORD = re.compile(r"\S+")
+_CONTEXT_STOP = frozenset({"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+                           "I", "But", "And", "As", "If", "Mr", "Mrs", "Ms", "Dr"})
+_MAX_CONTEXT = 200
+_MAX_WORDS = 4
+
+# What may stand between a place and the larger place that contains it: "Oxford, Miss." / "Homs in Syria".
+_ADJACENT = re.compile(r"\s*,\s*|\s+in\s+(?:the\s+)?|\s*\(\s*", re.IGNORECASE)
+_COMMA = re.compile(r"\s*[,(]\s*")
+# A description that places a name: "X is a village in Y", "X, a town near Y", "X (the capital of Y".
+_DESCRIBED = re.compile(
+    r"(?:\s+(?:is|was|lies|sits)\s+(?:[a-z0-9][\w'-]*,?\s+){0,8}?"
+    r"|\s*[,(]\s*(?:(?:a|an|the|located|situated|based|lying|some|about|around|\d[\d.,]*)\s+)"
+    r"(?:[a-z0-9][\w'-]*,?\s+){0,6}?)"
+    r"(?:in|of|near|outside|within)\s+(?:the\s+)?")
+# After a container, a list goes on ("Homs, Hama and Idlib"): then the comma was a list's.
+_LIST_AFTER = re.compile(r"\s*(?:,\s*)?(?:and|or|&)\s", re.IGNORECASE)
+_LIST_BEFORE = re.compile(r"[\w.’']\s*,\s*$")
+_MAX_GAP = 90
+
+
+def context_spans(text: str, spans: Sequence[tuple[int, int]], gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Unambiguous place names elsewhere in the text: countries, demonyms, regions, counties, big cities.
+
+    They only inform the given names ("Palermo ... the Argentine capital").
+    """
+    taken = bytearray(len(text) + 1)
+    for s, e in spans:
+        taken[s:e] = b"\x01" * (e - s)
+    out: list[tuple[int, int]] = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = list(_WORD.finditer(run.group()))
+        i = 0
+        while i < len(words) and len(out) < _MAX_CONTEXT:
+            i += _context_at(text, run.start(), words, i, taken, gaz, out) or 1
+    return out
+
+
+def _known(gaz: Gazetteer, name: str) -> bool:
+    big, districts = gaz.context_keys()
+    key = normalize_name(name)
+    if key in big:
+        return True
+    words = name.split()
+    return len(words) > 1 and words[-1].casefold() in ADMIN_WORDS and key in districts
+
+
+def _context_at(text: str, base: int, words: list[re.Match[str]], i: int, taken: bytearray,
+                gaz: Gazetteer, out: list[tuple[int, int]]) -> int:
+    """Length in words of the longest known name starting at word ``i`` (0 if none); appends its span."""
+    for n in range(min(len(words) - i, _MAX_WORDS), 0, -1):
+        start, end = base + words[i].start(), base + words[i + n - 1].end()
+        name = text[start:end].rstrip(",.;:")
+        end = start + len(name)
+        if any(taken[start:end]) or name.casefold() in GENERIC_WORDS or name in _CONTEXT_STOP:
+            continue
+        if _known(gaz, name):
+            out.append((start, end))
+            return n
+    return 0
+
+
+def containers(text: str, spans: Sequence[tuple[int, int]]) -> dict[int, tuple[int, bool]]:
+    """Span index -> (index of the span that contains it, strong?) for the next span in the text."""
+    order = sorted(range(len(spans)), key=lambda k: spans[k][0])
+    out: dict[int, tuple[int, bool]] = {}
+    for a, b in zip(order, order[1:], strict=False):
+        (_, a_end), (b_start, b_end) = spans[a], spans[b]
+        if a_end > b_start or b_start - a_end > _MAX_GAP:
+            continue
+        gap = text[a_end:b_start]
+        if _DESCRIBED.fullmatch(gap):
+            out[a] = (b, True)
+        elif _ADJACENT.fullmatch(gap):
+            listed = bool(_LIST_AFTER.match(text, b_end)) or bool(_LIST_BEFORE.search(text, 0, spans[a][0]))
+            out[a] = (b, bool(_COMMA.fullmatch(gap)) and not listed)
+    return out

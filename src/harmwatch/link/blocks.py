@@ -1,0 +1,196 @@
+"""Blocking keys: which stored incidents a new mention is compared with.
+
+A linked mention is filed under a few (key, time bucket) pairs; a new mention looks up the pairs
+that could hold a match. Keys are geographic or by name, so the candidates stay few however large
+the database grows:
+
+- ``g:<i>:<j>``, a grid cell: a member with a fine place is filed in its cell (a district: every cell
+  within 50 km); a mention looks in every cell within 30 km (a district: 80 km).
+- ``c:<CC>``: a member placed at region or country level in CC; looked up by the same. A town and
+  a country-level report are compared only when one names the other's place (``n:`` keys): a
+  country holds too many incidents to compare each report with all of them.
+- ``n:<skeleton>``: a member's place name and the names in its clause (the resolver may have
+  chosen the wrong one); a mention looks up the same of its own.
+- ``*``: a member that is nowhere in particular (a continent, no country and no coordinates);
+  every mention looks it up.
+
+Time buckets are ``BUCKET_DAYS`` days; a member spanning more than ``LONG_SPAN_DAYS`` sits in one
+"long" bucket with its dates, and one without an event date in the "undated" bucket, which every
+search reads. The reach matches the
+place and date gates of :func:`harmwatch.link.score.score_pair` (twice the place tolerance; dates
+within the blocking window), so blocking only skips pairs that could not link anyway.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ..model import EVENT_TYPES, Mention, Place
+from .features import CLAIMABLE, FAMILIES, FINE, MIN_NAME, STOPWORDS, TOLERANCE_KM, date_range, place_rank, skeleton
+
+BUCKET_DAYS = 2
+LONG_SPAN_DAYS = 31
+LONG = -1  # the bucket of members whose dates span more than LONG_SPAN_DAYS
+UNDATED = -2  # the bucket of members with no date at all
+CELL_DEG = 0.25
+WILDCARD = "*"
+_KM_PER_DEG = 111.32
+_NAME_WORDS = 3
+_CAPITALISED = re.compile(r"[^\W\d_][\w'’]*")
+_CONNECTORS = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "ez", "es", "bin", "ibn", "of"})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One row of the blocking index for a linked mention."""
+
+    key: str
+    bucket: int
+    date_lo: date | None = None
+    date_hi: date | None = None
+
+
+_FAMILY_BIT = len(EVENT_TYPES)
+_ANY_BIT = _FAMILY_BIT + len(FAMILIES)
+ALL_TYPES = (1 << (_ANY_BIT + 1)) - 1
+
+
+def _type_bit(event_type: str) -> int:
+    return 1 << EVENT_TYPES.index(event_type) if event_type in EVENT_TYPES else 0
+
+
+def filed_mask(event_type: str) -> int:
+    """The type groups a member is filed under: its type and its families ("other": any)."""
+    if event_type == "other":
+        return _type_bit(event_type) | 1 << _ANY_BIT
+    if event_type == "responsibility_claim":
+        families = [i for i, f in enumerate(FAMILIES) if f & CLAIMABLE]
+    else:
+        families = [i for i, f in enumerate(FAMILIES) if event_type in f]
+    return _type_bit(event_type) | sum(1 << (_FAMILY_BIT + i) for i in families) or 1 << _ANY_BIT
+
+
+def wanted_mask(event_type: str) -> int:
+    """The type groups a mention of ``event_type`` can link with (the type gate of ``score_pair``)."""
+    if event_type == "other" or event_type not in EVENT_TYPES:
+        return ALL_TYPES
+    return filed_mask(event_type) | 1 << _ANY_BIT
+
+
+def bucket_of(day: date) -> int:
+    return day.toordinal() // BUCKET_DAYS
+
+
+def buckets(start: date, end: date) -> range:
+    return range(bucket_of(start), bucket_of(end) + 1)
+
+
+def reach_km(precision: str) -> float:
+    """How far a mention looks for incidents: twice the tolerance of its precision, at least a city's."""
+    coarser = precision if place_rank(precision) > place_rank("city") else "city"
+    return 2 * TOLERANCE_KM[coarser]
+
+
+def _spread_km(precision: str) -> float:
+    """How far a member is filed beyond its own cell, so that reach + spread covers the gate."""
+    return max(0.0, reach_km(precision) - reach_km("city"))
+
+
+def cells_within(lat: float, lon: float, km: float) -> list[str]:
+    """Grid cells that overlap the circle of radius ``km`` around (lat, lon)."""
+    dlat = km / _KM_PER_DEG
+    i_lo, i_hi = math.floor((lat - dlat) / CELL_DEG), math.floor((lat + dlat) / CELL_DEG)
+    cos = max(math.cos(math.radians(min(89.0, abs(lat) + dlat))), 0.01)
+    dlon = min(180.0, km / (_KM_PER_DEG * cos))
+    j_lo, j_hi = math.floor((lon - dlon) / CELL_DEG), math.floor((lon + dlon) / CELL_DEG)
+    columns = round(360 / CELL_DEG)
+    return sorted({f"g:{i}:{j % columns}" for i in range(i_lo, i_hi + 1) for j in range(j_lo, j_hi + 1)})
+
+
+def names_in(text: str) -> set[str]:
+    """Name keys for runs of one to three words that start with a capital (connectors allowed inside)."""
+    words = [(m.group(), m.group()[:1].isupper()) for m in _CAPITALISED.finditer(text)]
+    out: set[str] = set()
+    for i, (_, upper) in enumerate(words):
+        if not upper:
+            continue
+        run: list[str] = []
+        for word, up in words[i:i + _NAME_WORDS]:
+            if not up and word.casefold() not in _CONNECTORS:
+                break
+            run.append(word)
+            if up and word.casefold() not in STOPWORDS:
+                key = skeleton(" ".join(run))
+                if len(key) >= MIN_NAME:
+                    out.add(f"n:{key}")
+    return out
+
+
+def _place_name_key(place: Place) -> str | None:
+    key = skeleton(place.name)
+    return f"n:{key}" if len(key) >= MIN_NAME else None
+
+
+def _time_blocks(m: Mention, keys: set[str]) -> Iterator[Block]:
+    # Without an event date a member stays a candidate for any window, as an undated incident always was.
+    span = date_range(m) if m.when is not None and (m.when.start or m.when.end) else None
+    if span is None:
+        yield from (Block(k, UNDATED) for k in sorted(keys))
+    elif (span[1] - span[0]).days > LONG_SPAN_DAYS:
+        yield from (Block(k, LONG, span[0], span[1]) for k in sorted(keys))
+    else:
+        yield from (Block(k, b) for k in sorted(keys) for b in buckets(*span))
+
+
+def _is_fine(place: Place) -> bool:
+    return place.precision in FINE and place.lat is not None and place.lon is not None
+
+
+def filed_keys(m: Mention) -> set[str]:
+    """The keys a linked mention is filed under."""
+    place = m.where
+    if place is None:
+        return names_in(m.evidence.text) or {WILDCARD}
+    keys: set[str] = set()
+    if (name := _place_name_key(place)) is not None:
+        keys.add(name)
+    if _is_fine(place):
+        assert place.lat is not None and place.lon is not None
+        keys.update(cells_within(place.lat, place.lon, _spread_km(place.precision)))
+    elif place.country and place.precision in ("region", "country"):
+        keys.add(f"c:{place.country.upper()}")
+    else:
+        keys.add(WILDCARD)
+    # The resolver may have chosen another name of the clause: the clause's names are filed too.
+    return keys | names_in(m.evidence.text)
+
+
+def wanted_keys(m: Mention) -> set[str]:
+    """The keys a new mention looks up.
+
+    A mention without a place, or with a doubtful one, finds incidents through the names in its
+    clause; one that names nothing known finds only incidents that are nowhere in particular.
+    """
+    place = m.where
+    keys = {WILDCARD} | names_in(m.evidence.text)
+    if place is None:
+        return keys
+    if (name := _place_name_key(place)) is not None:
+        keys.add(name)
+    if _is_fine(place):
+        assert place.lat is not None and place.lon is not None
+        keys.update(cells_within(place.lat, place.lon, reach_km(place.precision)))
+    elif place.country and place.precision in ("region", "country"):
+        keys.add(f"c:{place.country.upper()}")
+    return keys
+
+
+def blocks_of(m: Mention) -> list[Block]:
+    """The index rows of a linked mention; none for a mention that is not asserted (it never links)."""
+    if m.status != "asserted":
+        return []
+    return list(_time_blocks(m, filed_keys(m)))
