@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HARMWATCH = [sys.executable, "-m", "harmwatch.cli"]
+HARMWATCH = [sys.executable, "-m", "harmwatch"]
 GEO_SETS = ("tr-news", "lgl", "geowebnews", "geovirus", "wiktor")
 
 

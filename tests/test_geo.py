@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import spacy
 
 from harmwatch.errors import GeoError, IngestError
-from harmwatch.geo import Gazetteer, geoparse, import_geonames, normalize_name, resolve
+from harmwatch.geo import Gazetteer, geoparse, import_geonames, import_places, normalize_name, resolve
 from harmwatch.geo import index as geo_index
 from harmwatch.geo.index import FUZZY
 from harmwatch.geo.sources import ALT, DEMONYM, PRIMARY, Entry
@@ -412,18 +413,123 @@ def test_import_adds_villages_and_survives_a_rebuild(tmp_path: Path, monkeypatch
     dump = tmp_path / "SY.txt"
     dump.write_text(_dump_line("901", "Tall Qasrun", "P", "PPL", "Tell Qasroun,تل قصرون")
                     + _dump_line("902", "Jabal Qasrun", "T", "MT")  # a mountain: not imported
-                    + _dump_line("1", "Alpha", "P", "PPL"), encoding="utf-8")  # already known
-    assert import_geonames(dump, index) == 1
+                    + _dump_line("1", "Alpha", "P", "PPL"), encoding="utf-8")  # replaces the packaged Alpha
+    assert import_geonames(dump, index) == 2
     gaz = Gazetteer.open(index)
     (village,) = gaz.candidates("Tell Qasroun")
     assert (village.geonameid, village.admin1, village.precision) == ("901", "North", "city")
-    assert gaz.candidates("Jabal Qasrun") == [] and len(gaz.candidates("Alpha")) == 1
+    assert gaz.candidates("Jabal Qasrun") == []
+    (alpha,) = gaz.candidates("Alpha")
+    assert alpha.lat == 10.25 and alpha.reason.startswith("user gazetteer")
     gaz.close()
+    dump.unlink()  # the user gazetteer keeps the entries, not the file's path
     monkeypatch.setattr(geo_index, "GAZETTEER_VERSION", geo_index.GAZETTEER_VERSION + 1)
-    gaz = Gazetteer.open(index)  # rebuilt for the "newer" harmwatch, import replayed
+    gaz = Gazetteer.open(index)  # the packaged index is rebuilt for the "newer" harmwatch
     assert gaz.meta()["version"] == str(geo_index.GAZETTEER_VERSION)
     assert [p.geonameid for p in gaz.candidates("Tall Qasrun")] == ["901"]
     gaz.close()
+
+
+def _user_rows(index: Path) -> list[tuple]:
+    conn = sqlite3.connect(geo_index.user_path(index))
+    try:
+        return (conn.execute("SELECT * FROM place ORDER BY id").fetchall()
+                + conn.execute("SELECT * FROM name ORDER BY key, place").fetchall()
+                + conn.execute("SELECT path, sha256, places FROM file").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
+    index, dump = tmp_path / "g.sqlite", tmp_path / "SY.txt"
+    dump.write_text(_dump_line("901", "Tall Qasrun", "P", "PPL"), encoding="utf-8")
+    first = import_places(dump, index)
+    before = _user_rows(index)
+    again = import_places(dump, index)
+    assert (first.unchanged, again.unchanged, again.places) == (False, True, 1)
+    assert _user_rows(index) == before
+    dump.write_text(_dump_line("903", "Tall Rifat", "P", "PPL"), encoding="utf-8")  # the file changed
+    assert import_places(dump, index).places == 1
+    gaz = Gazetteer.open(index)
+    assert gaz.candidates("Tall Qasrun") == [] and [p.geonameid for p in gaz.candidates("Tall Rifat")] == ["903"]
+    gaz.close()
+
+
+def _tiny_town_entries(countries: object = None) -> Iterator[Entry]:
+    yield from _tiny_entries()
+    # A bigger town far away that shares its name with a neighbourhood of Alpha.
+    yield Entry("Gamma", 40.0, 40.0, "PPL", "TR", "East", 20000, "4", "test", (("Gamma", PRIMARY),))
+    yield Entry("Turkey", 39.0, 35.0, "PCLI", "TR", None, 8 * 10**7, "5", "test", (("Turkey", PRIMARY),))
+
+
+def _csv(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "places.csv"
+    path.write_text("name,lat,lon,kind,parent,aliases\n" + body, encoding="utf-8")
+    return path
+
+
+def test_a_user_neighbourhood_outranks_a_town_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(geo_index, "all_entries", _tiny_town_entries)
+    index = tmp_path / "g.sqlite"
+    csv_file = _csv(tmp_path, "Gamma,10.01,20.02,neighbourhood,Alpha,Hayy Gamma|Gamma Quarter\n"
+                              "Alpha Hospital,10.02,20.01,hospital,Alpha,\n")
+    assert import_places(csv_file, index).places == 2
+    gaz = Gazetteer.open(index)
+    text = "Shelling hit Gamma in Alpha; Hayy Gamma emptied."
+    gamma, alpha, alias = _resolve(gaz, text, "Gamma", "Alpha", "Hayy Gamma")
+    assert gamma.place is not None and gamma.place.precision == "neighbourhood"
+    assert (gamma.place.country, gamma.place.admin1) == ("SY", "North")  # from its parent
+    assert "user gazetteer" in gamma.place.reason
+    assert alias.place == replace(gamma.place, score=alias.place.score, reason=alias.place.reason)  # type: ignore
+    assert alpha.place is not None and alpha.place.precision == "city"
+    (hospital,) = _resolve(gaz, "A strike hit Alpha Hospital.", "Alpha Hospital")
+    assert hospital.place is not None and hospital.place.precision == "exact"
+    # Outside its area the packaged town keeps its name.
+    (far,) = _resolve(gaz, "Markets reopened in Gamma, Turkey.", "Gamma")
+    assert far.place is not None and far.place.country == "TR"
+    gaz.close()
+
+
+@pytest.mark.usefixtures("tiny_sources")
+@pytest.mark.parametrize("body, message", [
+    ("Gamma,north,20,neighbourhood,,\n", "line 2"),
+    ("Gamma,10,20,volcano,,\n", "unknown kind"),
+    (",10,20,camp,,\n", "needs a name"),
+])
+def test_a_bad_csv_line_says_which(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(GeoError, match=message):
+        import_places(_csv(tmp_path, body), tmp_path / "g.sqlite")
+    assert geo_index.user_path(tmp_path / "g.sqlite").exists()  # but nothing was imported
+    assert _user_rows(tmp_path / "g.sqlite") == []
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_a_file_that_is_neither_format_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("just some notes\n", encoding="utf-8")
+    with pytest.raises(GeoError, match="neither a GeoNames dump"):
+        import_places(other, tmp_path / "g.sqlite")
+
+
+@pytest.mark.usefixtures("tiny_sources")
+def test_gazetteer_import_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from harmwatch.cli import main
+
+    home = tmp_path / "home"
+    csv_file = _csv(tmp_path, "Gamma,10.01,20.02,neighbourhood,Alpha,\n")
+    env = {"HARMWATCH_HOME": str(home)}
+    runner = CliRunner()
+    first = runner.invoke(main, ["gazetteer", "import", str(csv_file)], env=env)
+    second = runner.invoke(main, ["gazetteer", "import", str(csv_file)], env=env)
+    listed = runner.invoke(main, ["gazetteer", "list"], env=env)
+    missing = runner.invoke(main, ["gazetteer", "import", str(tmp_path / "nope.csv")], env=env)
+    assert first.exit_code == 0 and "1 places imported" in first.output
+    assert second.exit_code == 0 and "nothing changed" in second.output
+    assert listed.exit_code == 0 and str(csv_file) in listed.output
+    assert missing.exit_code == 1 and "cannot read" in missing.output
 
 
 @pytest.mark.usefixtures("tiny_sources")

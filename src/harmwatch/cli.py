@@ -255,6 +255,3 @@ from .geo.commands import GAZETTEER_GROUP  # noqa: E402
 
 main.add_command(GAZETTEER_GROUP)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -4,12 +4,18 @@ Each batch commits in one transaction, so a killed run loses only its open
 batch and the next run picks up from there. Mentions are linked one at a time
 in a fixed global order (ingest order, then mention index) and each touched
 incident is rebuilt at once, so the result does not depend on batch size.
+
+An extractor that can ``submit`` a batch (``harmwatch.scale.DaskExtractor``) gets
+up to ``lookahead`` batches ahead of the one being linked, so workers extract
+while this process links and stores, still in the same global order.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -48,10 +54,13 @@ class ProcessReport:
 
 
 def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, progress: bool = False,
-            clock: Callable[[], datetime] | None = None, linker: LinkStage | None = None) -> ProcessReport:
+            clock: Callable[[], datetime] | None = None, linker: LinkStage | None = None, lookahead: int = 0,
+            stop: Callable[[], bool] | None = None) -> ProcessReport:
     """Extract and link every unprocessed document in ``store``.
 
-    ``linker`` defaults to ``harmwatch.link``; ``clock`` stamps ``processed_at``.
+    ``linker`` defaults to ``harmwatch.link``; ``clock`` stamps ``processed_at``. ``lookahead`` batches
+    are extracted ahead when the extractor has ``submit``. ``stop`` is asked before each new batch is
+    started; once it says True, the batches already started are finished and stored, and nothing more.
     """
     if batch_size < 1:
         raise ConfigError(f"batch size must be at least 1, got {batch_size}; use e.g. 8.")
@@ -64,8 +73,7 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
     touched: set[str] = set()
     with tqdm(total=counts["documents"] - counts["processed"], unit="doc", desc="process",
               file=sys.stderr, disable=not progress) as bar:
-        while batch := store.unprocessed(batch_size):
-            found = _extract(extractor, batch)
+        for batch, found in _extracted(store, extractor, batch_size, max(lookahead, 0), stop):
             cache = {doc.sha256: doc for doc in batch}
             with store.transaction():
                 if [d.sha256 for d in store.unprocessed(len(batch))] != [d.sha256 for d in batch]:
@@ -80,14 +88,44 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
     return ProcessReport(documents=documents, mentions=mentions, incidents_touched=len(touched))
 
 
+Found = list[tuple[Mention, ...]]
+
+
+def _extracted(store: Store, extractor: MentionExtractor, batch_size: int, lookahead: int,
+               stop: Callable[[], bool] | None) -> Iterator[tuple[list[Document], Found]]:
+    """Unprocessed documents in ingest order, batch by batch, each with its mentions.
+
+    Up to ``lookahead`` batches beyond the one yielded are already submitted. The queue is refilled
+    when it is half empty, so the in-flight documents are read again only about every other batch.
+    """
+    submit: Callable[[Sequence[Document]], Callable[[], Found]] | None = getattr(extractor, "submit", None)
+    pending: deque[tuple[list[Document], Callable[[], Found]]] = deque()
+    inflight: set[str] = set()
+    more = True
+    while True:
+        if more and len(pending) <= lookahead // 2 and not (stop and stop()):
+            want = (lookahead + 1 - len(pending)) * batch_size
+            fresh = [d for d in store.unprocessed(len(inflight) + want) if d.sha256 not in inflight]
+            more = len(fresh) == want
+            for i in range(0, len(fresh), batch_size):
+                batch = fresh[i:i + batch_size]
+                pending.append((batch, submit(batch) if submit else functools.partial(extractor.extract, batch)))
+                inflight.update(d.sha256 for d in batch)
+        if not pending:
+            return
+        batch, result = pending.popleft()
+        yield batch, _checked(result(), batch)
+        inflight.difference_update(d.sha256 for d in batch)
+        more = more or not pending  # the next read also sees documents ingested meanwhile
+
+
 def _default_linker() -> LinkStage:
     from . import link  # imported on use: keeps `import harmwatch.pipeline` light
 
     return link
 
 
-def _extract(extractor: MentionExtractor, batch: Sequence[Document]) -> list[tuple[Mention, ...]]:
-    found = extractor.extract(batch)
+def _checked(found: Found, batch: Sequence[Document]) -> Found:
     if len(found) != len(batch):
         raise ExtractError(f"the extractor returned {len(found)} mention lists for {len(batch)} documents; "
                            "it must return one tuple per document, in order.")

@@ -45,6 +45,7 @@ _TOKEN = re.compile(
 _TYPES = {"INTEGER": "BIGINT", "INT": "BIGINT", "REAL": "DOUBLE PRECISION", "BLOB": "BYTEA",
           "DOUBLE": "DOUBLE PRECISION", "FLOAT": "DOUBLE PRECISION"}
 _ORDER_END = {"LIMIT", "OFFSET", "UNION", "EXCEPT", "INTERSECT", "FOR", "WINDOW", "RETURNING"}
+_CALLS = {"min", "max", "group_concat", "iif", "json_extract", "json_each", "ifnull", "instr", "last_insert_rowid"}
 _AFTER_FROM = {"WHERE", "UNION", "ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET", "JOIN", "LEFT", "RIGHT", "INNER",
                "OUTER", "CROSS", "FULL", "NATURAL", "ON", "USING", "EXCEPT", "INTERSECT", "WINDOW"}
 _RENAMED = {"json_extract": "hw_json_extract", "json_each": "hw_json_each", "ifnull": "coalesce",
@@ -166,7 +167,8 @@ class _Rewriter:
             while j < len(nodes) and isinstance(nodes[j], Tok) and nodes[j].kind == "ws":  # type: ignore[union-attr]
                 j += 1
             nxt = nodes[j] if j < len(nodes) else None
-            if isinstance(node, Tok) and node.kind == "word" and isinstance(nxt, Group):
+            if isinstance(node, Tok) and node.kind == "word" and isinstance(nxt, Group) \
+                    and node.text.lower() in _CALLS:
                 out.extend(self._call(node.text.lower(), node, nxt))
                 i = j + 1
                 continue

@@ -265,7 +265,7 @@
       return;
     }
     const L = window.L;
-    state.map = L.map('map', { preferCanvas: true, worldCopyJump: true }).setView([30, 30], 3);
+    state.map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([30, 30], 3);
     if (state.config.tiles) {
       L.tileLayer(state.config.tiles, { maxZoom: 18, attribution: state.config.tiles_attribution }).addTo(state.map);
     } else {
@@ -508,7 +508,10 @@
     setupAccount();
     setupFilters();
     await refreshAccount();
-    await setupMap();
+    try { await setupMap(); } catch (err) {  // the page works without the map
+      state.map = null;
+      $('#map-note').textContent = `The map could not start (${err.message}); the list and timeline still work.`;
+    }
     window.addEventListener('hashchange', route);
     route();
     document.body.dataset.ready = 'true';
