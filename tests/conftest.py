@@ -322,6 +322,27 @@ def api(api_server, tmp_path):
 
 # --- reliability fixtures ---
 
+from pathlib import Path  # noqa: E402
+
+BENCH_DIR = Path(__file__).resolve().parents[1] / "bench"
+
+
+def load_bench(name: str):
+    """``bench/<name>.py`` as a module: the fuzz generators and the crash harness live there."""
+    import importlib.util
+    import sys
+
+    module_name = f"hw_bench_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, BENCH_DIR / f"{name}.py")
+    assert spec is not None and spec.loader is not None, f"bench/{name}.py is missing"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
 # --- interop fixtures ---
 
 

@@ -203,6 +203,42 @@ def test_other_names_in_the_text_inform_given_spans(geo_gazetteer: Gazetteer) ->
     assert without[0].place and without[0].place.country == "FR"
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Shelling hit Maarat al-Numan and Saraqib.", ("Maarat al-Numan", "Saraqib")),
+    ("Shelling hit Ma`arrat an-Nu'man and Saraqeb.", ("Ma`arrat an-Nu'man", "Saraqeb")),
+    ("Shelling hit MAARET AL NUMAN and Sarāqib.", ("MAARET AL NUMAN", "Sarāqib")),
+])
+def test_transliteration_variants_resolve_to_one_place(geo_gazetteer: Gazetteer, text: str,
+                                                       names: tuple[str, ...]) -> None:
+    town, other = _resolve(geo_gazetteer, text, *names)
+    assert town.place is not None and other.place is not None
+    reference = _resolve(geo_gazetteer, "Shelling hit Maarat al-Numan and Saraqib.", "Maarat al-Numan", "Saraqib")
+    assert (town.place.geonameid, other.place.geonameid) == (reference[0].place.geonameid,  # type: ignore[union-attr]
+                                                             reference[1].place.geonameid)  # type: ignore[union-attr]
+    assert town.place.country == "SY"
+
+
+@pytest.mark.parametrize("text, name, container", [
+    ("Qwxzzville, a village in Idlib province, was shelled.", "Qwxzzville", "Idlib province"),
+    ("Winchester is a city in Lewis County, Idaho, United States.", "Winchester", "Lewis County"),
+])
+def test_an_unknown_place_is_put_at_its_container(geo_gazetteer: Gazetteer, text: str, name: str,
+                                                  container: str) -> None:
+    (t,) = resolve(text, _spans(text, name), geo_gazetteer)
+    (c,) = resolve(text, _spans(text, container), geo_gazetteer)
+    assert t.place is not None and c.place is not None
+    assert t.place.name == name and (t.place.lat, t.place.lon) == (c.place.lat, c.place.lon)
+    assert t.place.precision == c.place.precision and t.place.precision in ("district", "region")
+    assert "placed at" in t.place.reason
+
+
+def test_a_list_is_no_container(geo_gazetteer: Gazetteer) -> None:
+    text = "Shelling hit Homs, Hama and Idlib."
+    homs, hama, idlib = _resolve(geo_gazetteer, text, "Homs", "Hama", "Idlib")
+    assert homs.place is not None and homs.place.name == "Homs" and homs.place.precision == "city"
+    assert "placed at" not in homs.place.reason
+
+
 def test_no_spans_no_toponyms(geo_gazetteer: Gazetteer) -> None:
     assert resolve("Nothing to see.", [], geo_gazetteer) == []
 
@@ -277,6 +313,56 @@ def test_component_opens_the_default_gazetteer_lazily(geo_gazetteer: Gazetteer, 
     doc = pipe(spacy.blank("en")("Fighting in Aleppo."))
     assert pipe.gazetteer is not None and pipe.gazetteer.path == home / "gazetteer.sqlite"
     assert [s.text for s in doc.spans["hw_places"]] == ["Aleppo"]
+
+
+def test_a_town_the_ner_calls_a_people_is_kept_after_a_cue(geo_gazetteer: Gazetteer) -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "NORP", "pattern": "Aleppo"}, {"label": "LANGUAGE", "pattern": "Homs"}])  # type: ignore
+    pipe = nlp.add_pipe("harmwatch_places")
+    pipe.gazetteer = geo_gazetteer  # type: ignore[attr-defined]
+    for text in ("Shells hit areas of Aleppo city", "Airstrikes on Aleppo", "Rebels clash in Homs"):
+        doc = nlp(text)
+        assert [s._.place.country for s in doc.spans["hw_places"]] == ["SY"], text
+    doc = nlp("Aleppo fans cheered the team")
+    assert [s.text for s in doc.spans["hw_places"]] == []
+
+
+# --- event location ---
+
+
+def _toponyms(gaz: Gazetteer, text: str, *names: str) -> list[Toponym]:
+    return _resolve(gaz, text, *names)
+
+
+@pytest.mark.parametrize("trigger, expect", [("fleeing", "Homs"), ("violence", "Homs"), ("arrive", "Tartus")])
+def test_event_location_tells_origin_from_destination(geo_gazetteer: Gazetteer, trigger: str,
+                                                       expect: str) -> None:
+    from harmwatch.geo import event_location
+
+    text = "Syrian residents, fleeing violence in Homs, arrive in Tartus by bus."
+    topos = _toponyms(geo_gazetteer, text, "Homs", "Tartus")
+    place = event_location(text, topos, text.index(trigger))
+    assert place is not None and f"({expect!r})" in place.reason
+    assert place.precision == "city" and "event location" in place.reason
+
+
+def test_event_location_skips_where_people_went(geo_gazetteer: Gazetteer) -> None:
+    from harmwatch.geo import event_location
+
+    text = "An air strike hit a market in Idlib; survivors were taken to Turkey."
+    topos = _toponyms(geo_gazetteer, text, "Idlib", "Turkey")
+    place = event_location(text, topos, text.index("strike"))
+    assert place is not None and place.name == "Idlib"
+    assert event_location(text, [], 0) is None
+
+
+def test_event_location_prefers_the_finer_place_nearby(geo_gazetteer: Gazetteer) -> None:
+    from harmwatch.geo import event_location
+
+    text = "Shelling hit Saraqib in Syria."
+    place = event_location(text, _toponyms(geo_gazetteer, text, "Saraqib", "Syria"), 0)
+    assert place is not None and place.precision == "city"
 
 
 # --- geoparse ---

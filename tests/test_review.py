@@ -7,15 +7,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import FakeExtractor, FakeLinkStage, interop_incident, toy_document
 
+from conftest import FakeExtractor, FakeLinkStage, interop_incident, toy_document
 from harmwatch.api import actions
 from harmwatch.errors import ConfigError, NotFound
 from harmwatch.pipeline import process
 from harmwatch.review import Review, apply, normalize_edit, reviewed_fields, split_incident_id
-from harmwatch.store import open_store
+from harmwatch.store import open_store, schema
 from harmwatch.store import review as review_store
-from harmwatch.store import schema
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import UNREACHABLE_TILES, running_app
 
+from conftest import UNREACHABLE_TILES, running_app
 from harmwatch.api.auth import create_token
 from harmwatch.api.settings import ApiSettings
 from harmwatch.config import Settings

@@ -75,15 +75,23 @@ def ingest(db: str | None, max_bytes: int | None, paths: tuple[Path, ...]) -> No
 @db_option
 @click.option("--batch-size", type=int, default=8, show_default=True)
 @actors_option
+@click.option("--workers", type=int, default=None, help="Extract on a local Dask cluster of N processes.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Extract on an existing Dask cluster.")
 @_friendly
-def process(db: str | None, batch_size: int, actors: tuple[Path, ...]) -> None:
+def process(db: str | None, batch_size: int, actors: tuple[Path, ...], workers: int | None,
+            scheduler: str | None) -> None:
     """Extract, geocode and link every document not yet processed (resumable)."""
     from .pipeline import process as run_process
     from .store import open_store
 
     settings = _settings(db).with_actors(actors)
     with open_store(settings.db) as store:
-        report = run_process(store, _extractor(settings), batch_size=batch_size, progress=sys.stderr.isatty())
+        if workers is not None or scheduler is not None:  # issue 9: workers extract, this process links
+            from .scale.commands import dask_process
+
+            report = dask_process(store, settings, workers, scheduler, batch_size)
+        else:
+            report = run_process(store, _extractor(settings), batch_size=batch_size, progress=sys.stderr.isatty())
     click.echo(f"{report.documents} documents processed, {report.mentions} mentions, "
                f"{report.incidents_touched} incidents updated", err=True)
 
@@ -254,4 +262,6 @@ main.add_command(verify_command)
 from .geo.commands import GAZETTEER_GROUP  # noqa: E402
 
 main.add_command(GAZETTEER_GROUP)
+from .scale.commands import WATCH_COMMAND  # noqa: E402
 
+main.add_command(WATCH_COMMAND)

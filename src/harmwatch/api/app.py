@@ -219,7 +219,8 @@ def _filters(type: Annotated[str | None, Query(max_length=64, description="Event
              since: Annotated[date | None, Query(description="Incidents ending on or after this day")] = None,
              until: Annotated[date | None, Query(description="Incidents starting on or before this day")] = None,
              bbox: Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")] = None,
-             actor: Annotated[str | None, Query(max_length=200, description="Words of a perpetrator's name")] = None,
+             actor: Annotated[str | None, Query(max_length=200,
+                                                description="Whole words of a perpetrator's name, any case")] = None,
              target: Annotated[str | None, Query(max_length=64, description="A target code, e.g. civilians")] = None,
              q: Annotated[str | None, Query(max_length=200, description="Free text: place, source, evidence")] = None,
              ) -> IncidentQuery:

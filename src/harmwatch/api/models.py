@@ -206,11 +206,32 @@ class Point(BaseModel):
     coordinates: list[float]
 
 
+class MapPointOut(BaseModel):
+    """A map marker's properties: the list row without perpetrators and targets (open the incident)."""
+
+    id: str
+    type: str
+    scope: str
+    place: str | None
+    place_precision: str | None
+    date_start: str | None
+    date_end: str | None
+    date_precision: str | None
+    documents: int
+    sources: list[str]
+    independent_sources: int
+    grade: str
+    status: str
+    killed: Range
+    injured: Range
+    contradiction: bool
+
+
 class Feature(BaseModel):
     type: Literal["Feature"] = "Feature"
     id: str
     geometry: Point
-    properties: IncidentSummaryOut
+    properties: MapPointOut
 
 
 class FeatureCollection(BaseModel):

@@ -47,9 +47,16 @@ def geojson(store: Store, query: search.IncidentQuery, limit: int) -> dict[str, 
     """An RFC 7946 FeatureCollection of the newest ``limit`` placed incidents matching ``query``."""
     items = search.located(store, query, limit=limit)
     features = [{"type": "Feature", "id": i.id, "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
-                 "properties": i.to_dict()} for i in items]
+                 "properties": _point(i)} for i in items]
     total = len(items) if len(items) < limit else _located_total(store, query)
     return {"type": "FeatureCollection", "features": features, "total": total}
+
+
+_NOT_ON_MAPS = ("lat", "lon", "perpetrators", "targets")
+
+
+def _point(summary: search.IncidentSummary) -> dict[str, Any]:
+    return {k: v for k, v in summary.to_dict().items() if k not in _NOT_ON_MAPS}
 
 
 def _located_total(store: Store, query: search.IncidentQuery) -> int:

@@ -56,8 +56,9 @@ def _cut(text: str, start: int, hard: int) -> int:
     return hard
 
 
-def split_documents(docs: Sequence[Document], limit: int = CHUNK_CHARS) -> list[Piece]:
-    """Every document as one piece (itself) or, when longer than ``limit``, several."""
+def split_documents(docs: Sequence[Document], limit: int | None = None) -> list[Piece]:
+    """Every document as one piece (itself) or, when longer than ``limit`` (``CHUNK_CHARS``), several."""
+    limit = CHUNK_CHARS if limit is None else limit
     out: list[Piece] = []
     for i, doc in enumerate(docs):
         if len(doc.text) <= limit:

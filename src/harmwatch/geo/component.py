@@ -17,12 +17,14 @@ Importing this module imports spaCy; ``harmwatch.geo`` imports it only on use.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..config import from_env
-from .index import Gazetteer, Match
+from ..model import Place
+from .index import Gazetteer, Match, is_user
 from .resolve import resolve
 from .sources import ABBR, ALT, PRIMARY
 from .tables import ADMIN_WORDS, GENERIC_WORDS, PLACE_WORDS
@@ -38,7 +40,12 @@ _LOCATIVE = frozenset({
     "inside",
 })
 # Weaker cues: a town's own name after them is a place ("shelling on Aleppo", "areas of Aleppo").
-_WEAK_LOCATIVE = frozenset({"of", "on", "from", "to", "targeting", "targets", "hit", "hits", "struck"})
+_WEAK_LOCATIVE = frozenset({
+    "of", "on", "from", "to", "target", "targets", "targeted", "targeting", "hit", "hits", "struck",
+    "shelled", "bombed", "northern", "southern", "eastern", "western", "central", "old", "'s", "’s",
+    "shell", "shells", "shelling", "bomb", "bombs", "bombing", "strike", "strikes", "attack", "attacks",
+    "attacked", "raid", "raids", "raided", "stormed", "besieged", "besiege", "entered", "captured",
+})
 # Words after a name that say it is a place: "Aleppo city", "Daraa countryside", "Homs province".
 _PLACE_AFTER = PLACE_WORDS | ADMIN_WORDS
 _DATELINE_END = re.compile(r"\s*(?:,|—|–|-{1,3}|\()")
@@ -49,6 +56,7 @@ _MIN_LETTERS = 3
 # Without a locative word before it, a lone capitalised town name must be this big to count.
 _BIG_TOWN = 100_000
 _EMBEDDED_TOWN = 10_000
+_SMALL_TOWN = 5_000
 
 if not Span.has_extension("place"):
     Span.set_extension("place", default=None)
@@ -73,17 +81,14 @@ class PlaceResolver:
         finder = _Finder(doc, gaz)
         spans = finder.find(self.detect_missed)
         toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz, context=False)
-        # Names found only by the gazetteer must fit the geography of the names the NER vouches for:
-        # "Toyota" is a Japanese city, but not in a story about Ohio.
-        countries = {t.place.country for s, t in zip(spans, toponyms, strict=True)
-                     if t.place and s.start not in finder.weak}
+        vouched = Counter(t.place.country for s, t in zip(spans, toponyms, strict=True)
+                          if t.place and t.place.country and s.start not in finder.weak)
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
-            if topo.place is None and span.label_ not in _PLACE_LABELS:
-                continue
-            if span.start in finder.weak and countries and topo.place and topo.place.country not in countries:
-                continue
-            span._.place = topo.place
+            place = _fitting(span, topo.place, finder, vouched, gaz)
+            if place is None and (span.label_ not in _PLACE_LABELS or span.start in finder.found):
+                continue  # only a name the NER calls a place stays without one
+            span._.place = place
             kept.append(span)
         doc.spans[SPANS_KEY] = kept
         return doc
@@ -102,13 +107,14 @@ class _Finder:
         self.surnames = {e[-1].text for e in people}
         self.taken_by_ents: set[int] = set()  # filled before the scan outside entities
         self.weak: set[int] = set()  # start tokens of spans found by the gazetteer alone, without a cue
+        self.found: set[int] = set()  # start tokens of every span the NER did not label a place
 
     def find(self, detect_missed: bool) -> list[Span]:
         for ent in self.doc.ents:
             if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(ent):
-                self._add(_trim(ent), ent.label_)
+                self._add(_trim(ent), ent.label_, found=False)
             elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
-                self._add(_trim(ent), "GPE", weak=ent.label_ != "NORP" and not _after_locative(ent))
+                self._add(_trim(ent), "GPE", weak=ent.label_ not in ("NORP", "LANGUAGE") and not _cued(ent))
         if detect_missed:
             for ent in self.doc.ents:
                 if ent.label_ in _EMBED_LABELS and not self.taken[ent.start]:
@@ -118,9 +124,11 @@ class _Finder:
             self._repeats()
         return sorted(self.spans, key=lambda s: s.start)
 
-    def _add(self, span: Span | None, label: str, weak: bool = False) -> bool:
+    def _add(self, span: Span | None, label: str, weak: bool = False, found: bool = True) -> bool:
         if span is None or len(span) == 0 or any(self.taken[span.start:span.end]):
             return False
+        if found:
+            self.found.add(span.start)
         self.taken[span.start:span.end] = [True] * len(span)
         if weak:
             self.weak.add(span.start)
@@ -157,7 +165,9 @@ class _Finder:
             return (any(m.place.feature == "PCLI" for m in self.gaz.matches(ent.text, fuzzy=False))
                     or (_cued(ent) and self._town(ent.text)))
         if ent.label_ == "PERSON" and (ent.start in self.person_tokens or ent.text in self.surnames):
-            return _after_locative(ent) and bool(self._exact(ent.text, cued=True))
+            if _after_weak_locative(ent) and not _after_locative(ent):
+                return self._town(ent.text)  # "the city of Khan Shaykhun"
+            return (_after_locative(ent) or _before_place_word(ent)) and bool(self._exact(ent.text, cued=True))
         if _after_locative(ent) or _before_place_word(ent):
             return bool(self._exact(ent.text, cued=True))
         if _after_weak_locative(ent) and self._town(ent.text):
@@ -218,6 +228,31 @@ class _Finder:
                 span = self.doc.char_span(m.start(), m.end())
                 if span is not None and not any(k in self.person_tokens for k in range(span.start, span.end)):
                     self._add(span, "GPE", weak=weak)
+
+
+def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[str | None],
+             gaz: Gazetteer) -> Place | None:
+    """``place`` if it fits the geography of the document's other names, else None.
+
+    A name found by the gazetteer alone, without a cue, must lie in one of their countries ("Toyota"
+    is a Japanese city, but not in a story about Ohio); one found by a cue, near them ("Bostan" in an
+    Aleppo story is a quarter, not the town in Iran); a village far from all of them is more likely a
+    street or quarter nobody lists than a namesake abroad.
+    """
+    if place is None:
+        return None
+    own: Counter[str | None] = Counter([place.country]) if span.start not in finder.weak else Counter()
+    others = {c for c in (vouched - own) if c}
+    if not others:
+        return place
+    if span.start in finder.weak:
+        return place if place.country in others else None
+    near = others | {n for c in others for n in gaz.neighbours(c)}
+    if place.country in near or is_user(place):
+        return place
+    if span.start in finder.found and place.population < _BIG_TOWN:
+        return None
+    return None if place.feature == "PPL" and place.population < _SMALL_TOWN else place
 
 
 def _generic(span: Span) -> bool:

@@ -53,17 +53,19 @@ CREATE TABLE IF NOT EXISTS name (key TEXT NOT NULL, place INTEGER NOT NULL, kind
                                  PRIMARY KEY (key, place)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS neighbour (country TEXT NOT NULL, other TEXT NOT NULL,
                                       PRIMARY KEY (country, other)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS context (key TEXT NOT NULL, district INTEGER NOT NULL,
-                                    PRIMARY KEY (key, district)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS context (key TEXT NOT NULL, kind INTEGER NOT NULL,
+                                    PRIMARY KEY (key, kind)) WITHOUT ROWID;
 """
 # The names that may inform others (see Gazetteer.context_keys), collected once at build time.
 _FILL_CONTEXT = f"""
 INSERT OR IGNORE INTO context
 SELECT DISTINCT n.key, 0 FROM name n JOIN place p ON p.id = n.place
-WHERE n.kind IN ({PRIMARY}, {DEMONYM}) AND (p.feature IN ('PCLI', 'ADM1', 'CONT', 'RGN')
-      OR p.population >= {{town}})
+WHERE n.kind IN ({PRIMARY}, {DEMONYM}) AND p.feature IN ('PCLI', 'ADM1', 'CONT', 'RGN')
 UNION
 SELECT DISTINCT n.key, 1 FROM name n JOIN place p ON p.id = n.place WHERE n.kind = {PRIMARY} AND p.feature = 'ADM2'
+UNION
+SELECT DISTINCT n.key, 2 FROM name n JOIN place p ON p.id = n.place
+WHERE n.kind = {PRIMARY} AND p.population >= {{town}} AND p.feature NOT IN ('PCLI', 'ADM1', 'CONT', 'RGN')
 """
 _COLUMNS = "p.name, p.lat, p.lon, p.feature, p.geonameid, p.country, p.admin1, p.population, n.kind, p.source"
 _ORDER = "ORDER BY feature IN ('PCLI', 'CONT', 'RGN', 'ADM1') DESC, population DESC"
@@ -192,7 +194,7 @@ class Gazetteer:
         self.path = path
         self._cache: dict[tuple[str, int, bool], list[Match]] = {}
         self._neighbours: dict[str, frozenset[str]] | None = None
-        self._context: tuple[frozenset[str], frozenset[str]] | None = None
+        self._context: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
 
     @classmethod
     def open(cls, path: Path | None = None, *, countries: Collection[str] | None = None) -> Gazetteer:
@@ -294,15 +296,16 @@ class Gazetteer:
         """Whether ``name`` is a place name or demonym in the index (exactly, after normalisation)."""
         return any(m.kind in (PRIMARY, ALT, DEMONYM) for m in self.matches(name, fuzzy=False))
 
-    def context_keys(self) -> tuple[frozenset[str], frozenset[str]]:
-        """Keys that name a big place unambiguously enough to inform other names (read once).
+    def context_keys(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """Keys that name a place unambiguously enough to inform other names (read once).
 
-        First: own names and demonyms of countries, continents, regions, first-level regions and
-        towns of ``CONTEXT_TOWN`` or more; second: own names of second-level regions ("Adams County").
+        Own names and demonyms of countries, continents, regions and first-level regions; own names
+        of second-level regions ("Adams County"); own names of towns of ``CONTEXT_TOWN`` or more.
         """
         if self._context is None:
-            rows = self._conn.execute("SELECT key, district FROM main.context").fetchall()
-            self._context = (frozenset(k for k, d in rows if not d), frozenset(k for k, d in rows if d))
+            rows = self._conn.execute("SELECT key, kind FROM main.context").fetchall()
+            self._context = tuple(frozenset(k for k, d in rows if d == kind) for kind in range(3))  # type: ignore
+        assert self._context is not None
         return self._context
 
     def neighbours(self, iso2: str) -> frozenset[str]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model import Place, Toponym
-from .context import containers, context_spans
+from .context import DESCRIBED, WEAK, containers, context_spans
 from .index import FUZZY, Gazetteer, Match, is_user
 from .normalize import normalize_name
 from .sources import ABBR, ALT, DEMONYM, PRIMARY
@@ -248,14 +248,14 @@ def _score_pass(groups: list[_Group], picks: dict[str, Match | None] | None,
     return out
 
 
-def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int, bool]]) -> None:
+def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int, str]]) -> None:
     """Containment bonuses, which depend only on the candidates: "X in Y" helps X's places inside Y."""
     by_key = {g.key: g for g in groups}
     group_of = {i: g for g in groups for i in g.occurrences}
     for g in groups:
         g.static = [0.0] * len(g.cands)
         g.static_why = [[] for _ in g.cands]
-    for i, (j, _strong) in links.items():
+    for i, (j, _how) in links.items():
         gi, gj = group_of[i], group_of[j]
         if gi is gj:
             continue
@@ -273,7 +273,7 @@ def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int
                     gj.static_why[c].append("contains a named place")
 
 
-def _viable(g: _Group, names: list[_Name], links: dict[int, tuple[int, bool]], by_key: dict[str, _Group],
+def _viable(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]], by_key: dict[str, _Group],
             group_of: dict[int, _Group], depth: int = 0) -> list[Match]:
     """Candidates of ``g`` that fit its own container ("Lewis County, Idaho"), else all of them."""
     if depth > 3:
@@ -308,12 +308,12 @@ def _weak_and_far(r: _Scored, focus: _Focus, gaz: Gazetteer) -> bool:
     return not any(focus.countries.get(cc, 0.0) for cc in near)
 
 
-def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, bool]],
+def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]],
               result: dict[str, _Scored | None], group_of: dict[int, _Group]) -> Place | None:
     """The container of a name the text places inside it, when none of the name's candidates lies there."""
     for i in g.occurrences:
         link = links.get(i)
-        if link is None or not link[1]:
+        if link is None or link[1] == WEAK:
             continue
         outer = result.get(group_of[link[0]].key)
         if outer is None or group_of[link[0]] is g:
@@ -321,7 +321,9 @@ def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, bool]],
         mine = result.get(g.key)
         if mine is not None and inside(mine.match.place, outer.match.place):
             return None
-        if mine is not None and _rank_of(mine.match.place) <= _rank_of(outer.match.place):
+        # "al-Zahraa neighborhood in Homs" (but "Vancouver, Calgary" is a list of towns).
+        town_in_town = link[1] == DESCRIBED and outer.match.place.feature in TOWN_FEATURES
+        if mine is not None and _rank_of(mine.match.place) <= _rank_of(outer.match.place) and not town_in_town:
             return None  # "Georgia, Russia": a country in a list, not a town placed in Russia
         o = outer.match.place
         return replace(o, name=names[i].query, geonameid=None, feature=None, population=0,
@@ -360,14 +362,16 @@ def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *
     extra = context_spans(text, spans, gazetteer) if context else []
     names = [_clean(text, s, e) for s, e in [*spans, *extra]]
     groups = _groups(gazetteer, names)
-    links = containers(text, [(n.start, n.end) for n in names])
+    group_of = {i: g for g in groups for i in g.occurrences}
+    # A demonym contains nothing: "the hospital in Afrin city, Turkish forces said".
+    links = {i: link for i, link in containers(text, [(n.start, n.end) for n in names]).items()
+             if not all(m.kind == DEMONYM for m in group_of[link[0]].cands)}
     _static(groups, names, links)
     result = _score_pass(groups, None, gazetteer)
     for n in range(_PASSES):
         picks = {k: (r.match if r else None) for k, r in result.items()}
         result = _score_pass(groups, picks, gazetteer, final=n == _PASSES - 1)
     picks = {k: (r.match if r else None) for k, r in result.items()}
-    group_of = {i: g for g in groups for i in g.occurrences}
     answers: dict[str, Place | None] = {}
     for g in groups:
         r = result[g.key]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import DecodeError, EmptyInput, IngestError, TooLarge, UnsupportedFormat
+from ..errors import DecodeError, EmptyInput, IngestError, ParseError, TooLarge, UnsupportedFormat
 from ..model import Document, sha256_hex
 from .boilerplate import find_boilerplate
 from .sidecar import SidecarEntry
@@ -95,9 +95,38 @@ def decode_utf8(data: bytes, origin: str, *, strip_bom: bool = False) -> str:
     return text[1:] if strip_bom and text.startswith("\ufeff") else text
 
 
-def canonical_bytes(record: Mapping[str, Any]) -> bytes:
-    """The record's identity bytes: sorted keys, compact, UTF-8, no ASCII escaping."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def canonical_bytes(record: Mapping[str, Any], origin: str) -> bytes:
+    """The record's identity bytes: sorted keys, compact, UTF-8, no ASCII escaping.
+
+    ``ParseError`` when a value is nested too deeply to write back, or holds an
+    unpaired surrogate (a JSON ``\\ud83d`` escape without its partner), which is not text.
+    """
+    try:
+        dumped = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except RecursionError:  # json.loads accepted a depth that json.dumps refuses
+        raise ParseError(origin, "is nested too deeply to store; flatten the record") from None
+    check_text(origin, "record", dumped)
+    return dumped.encode("utf-8")
+
+
+def check_text(origin: str, name: str, value: str | None) -> None:
+    """``ParseError`` if ``value`` cannot be stored as text: an unpaired surrogate, or a NUL character.
+
+    A NUL byte in a file already means binary (``decode_utf8``); this catches the ``\\u0000`` escape
+    in JSON, which PostgreSQL text columns refuse and no report needs.
+    """
+    if value is None:
+        return
+    nul = value.find("\x00")
+    if nul >= 0:
+        raise ParseError(origin, f"its {name} holds a NUL character (a \\u0000 escape) at character {nul}, "
+                                 "which is not text; remove it from the input")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ParseError(origin, f"its {name} holds an unpaired surrogate (U+{ord(value[exc.start]):04X} at "
+                                 f"character {exc.start}), which is not text; fix that escape in the input"
+                         ) from None
 
 
 @dataclass(frozen=True)
@@ -113,7 +142,13 @@ class Meta:
 
 def build_document(ctx: FileContext, *, doc_id: str, raw: bytes, text: str, meta: Meta,
                    media_type: str, origin: str) -> Document:
-    """A Document with identity from ``raw`` and boilerplate flags computed on ``text``."""
+    """A Document with identity from ``raw`` and boilerplate flags computed on ``text``.
+
+    ``ParseError`` if a field is not storable text (see ``check_text``).
+    """
+    for name, value in (("text", text), ("id", doc_id), ("source", meta.source), ("url", meta.url),
+                        ("title", meta.title), ("language", meta.language)):
+        check_text(origin, name, value)
     return Document(
         id=doc_id, sha256=sha256_hex(raw), raw=raw, text=text, source=meta.source, url=meta.url,
         title=meta.title, published=meta.published, retrieved=ctx.retrieved,

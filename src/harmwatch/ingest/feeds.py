@@ -110,7 +110,7 @@ def _item(entry: Any, n: int, feed: Any, ctx: FileContext, media_type: str) -> D
         published=_item_date(entry) or (dflt.published if dflt else None),
         language=normalise_language(feed.get("language")) or (dflt.language if dflt else None),
     )
-    return build_document(ctx, doc_id=doc_id, raw=canonical_bytes(record), text=text, meta=meta,
+    return build_document(ctx, doc_id=doc_id, raw=canonical_bytes(record, origin), text=text, meta=meta,
                           media_type=media_type, origin=origin)
 
 

@@ -70,10 +70,7 @@ def record_document(obj: Any, n: int, ctx: FileContext, media_type: str, label: 
         )
     except ValueError as exc:
         raise ParseError(where, f"{label}: {exc}; fix the record and ingest it again") from None
-    try:
-        raw = canonical_bytes({**obj, "id": doc_id, "source": source})
-    except RecursionError:  # json.loads accepted a depth that json.dumps refuses
-        raise ParseError(where, f"{label} is nested too deeply to store; flatten the record") from None
+    raw = canonical_bytes({**obj, "id": doc_id, "source": source}, where)
     return build_document(ctx, doc_id=doc_id, raw=raw, text=text, meta=meta, media_type=media_type,
                           origin=where)
 

@@ -28,9 +28,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ..model import EVENT_TYPES, Mention, Place
-from .features import CLAIMABLE, FAMILIES, FINE, MIN_NAME, STOPWORDS, TOLERANCE_KM, date_range, place_rank, skeleton
+from .features import (
+    CLAIMABLE,
+    FAMILIES,
+    FINE,
+    MIN_NAME,
+    STOPWORDS,
+    TOLERANCE_KM,
+    date_range,
+    is_confident,
+    place_rank,
+    skeleton,
+)
 
 BUCKET_DAYS = 2
 LONG_SPAN_DAYS = 31
@@ -50,6 +62,7 @@ class Block:
 
     key: str
     bucket: int
+    mask: int  # the member's type groups and, for a grid cell, its place kind
     date_lo: date | None = None
     date_hi: date | None = None
 
@@ -57,6 +70,25 @@ class Block:
 _FAMILY_BIT = len(EVENT_TYPES)
 _ANY_BIT = _FAMILY_BIT + len(FAMILIES)
 ALL_TYPES = (1 << (_ANY_BIT + 1)) - 1
+# Place kinds of grid-cell rows: a confident place of each fine precision, or a doubtful one.
+_PLACE_BIT = _ANY_BIT + 1
+_DOUBTFUL_BIT = _PLACE_BIT + len(FINE)
+ALL_PLACES = ((1 << (_DOUBTFUL_BIT + 1)) - 1) ^ ALL_TYPES
+
+
+def place_kind(place: Place) -> int:
+    """The place bit of a grid-cell row: two confident towns of one precision never link (a gate)."""
+    if not is_confident(place) or place.precision not in FINE:
+        return 1 << _DOUBTFUL_BIT
+    return 1 << (_PLACE_BIT + FINE.index(place.precision))
+
+
+def wanted_places(m: Mention) -> int:
+    """The place kinds of grid-cell rows a mention can link with: a confident fine place skips its own."""
+    place = m.where
+    if place is None or not _is_fine(place) or not is_confident(place):
+        return ALL_PLACES
+    return ALL_PLACES ^ place_kind(place)
 
 
 def _type_bit(event_type: str) -> int:
@@ -111,15 +143,20 @@ def cells_within(lat: float, lon: float, km: float) -> list[str]:
     return sorted({f"g:{i}:{j % columns}" for i in range(i_lo, i_hi + 1) for j in range(j_lo, j_hi + 1)})
 
 
-def names_in(text: str) -> set[str]:
-    """Name keys for runs of one to three words that start with a capital (connectors allowed inside)."""
-    words = [(m.group(), m.group()[:1].isupper()) for m in _CAPITALISED.finditer(text)]
+@lru_cache(maxsize=16384)
+def names_in(text: str) -> frozenset[str]:
+    """Name keys for runs of one to three words that start with a capital (connectors allowed inside).
+
+    A sentence's first word is capitalised anyway ("Gunmen", "Security forces"): it starts no run.
+    """
+    words = [(m.group(), m.group()[:1].isupper(), _opens_sentence(text, m.start()))
+             for m in _CAPITALISED.finditer(text)]
     out: set[str] = set()
-    for i, (_, upper) in enumerate(words):
-        if not upper:
+    for i, (_, upper, first) in enumerate(words):
+        if not upper or first:
             continue
         run: list[str] = []
-        for word, up in words[i:i + _NAME_WORDS]:
+        for word, up, _ in words[i:i + _NAME_WORDS]:
             if not up and word.casefold() not in _CONNECTORS:
                 break
             run.append(word)
@@ -127,7 +164,12 @@ def names_in(text: str) -> set[str]:
                 key = skeleton(" ".join(run))
                 if len(key) >= MIN_NAME:
                     out.add(f"n:{key}")
-    return out
+    return frozenset(out)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _place_name_key(place: Place) -> str | None:
@@ -135,38 +177,40 @@ def _place_name_key(place: Place) -> str | None:
     return f"n:{key}" if len(key) >= MIN_NAME else None
 
 
-def _time_blocks(m: Mention, keys: set[str]) -> Iterator[Block]:
+def _time_blocks(m: Mention, keys: dict[str, int]) -> Iterator[Block]:
     # Without an event date a member stays a candidate for any window, as an undated incident always was.
     span = date_range(m) if m.when is not None and (m.when.start or m.when.end) else None
+    mask = filed_mask(m.type)
     if span is None:
-        yield from (Block(k, UNDATED) for k in sorted(keys))
+        yield from (Block(k, UNDATED, mask | keys[k]) for k in sorted(keys))
     elif (span[1] - span[0]).days > LONG_SPAN_DAYS:
-        yield from (Block(k, LONG, span[0], span[1]) for k in sorted(keys))
+        yield from (Block(k, LONG, mask | keys[k], span[0], span[1]) for k in sorted(keys))
     else:
-        yield from (Block(k, b) for k in sorted(keys) for b in buckets(*span))
+        yield from (Block(k, b, mask | keys[k]) for k in sorted(keys) for b in buckets(*span))
 
 
 def _is_fine(place: Place) -> bool:
     return place.precision in FINE and place.lat is not None and place.lon is not None
 
 
-def filed_keys(m: Mention) -> set[str]:
-    """The keys a linked mention is filed under."""
+def filed_keys(m: Mention) -> dict[str, int]:
+    """The keys a linked mention is filed under, each with its place bits (every kind but for cells)."""
     place = m.where
+    names = dict.fromkeys(names_in(m.evidence.text), ALL_PLACES)
     if place is None:
-        return names_in(m.evidence.text) or {WILDCARD}
-    keys: set[str] = set()
-    if (name := _place_name_key(place)) is not None:
-        keys.add(name)
+        return names or {WILDCARD: ALL_PLACES}
+    keys: dict[str, int] = {}
     if _is_fine(place):
         assert place.lat is not None and place.lon is not None
-        keys.update(cells_within(place.lat, place.lon, _spread_km(place.precision)))
+        keys = dict.fromkeys(cells_within(place.lat, place.lon, _spread_km(place.precision)), place_kind(place))
     elif place.country and place.precision in ("region", "country"):
-        keys.add(f"c:{place.country.upper()}")
+        keys[f"c:{place.country.upper()}"] = ALL_PLACES
     else:
-        keys.add(WILDCARD)
+        keys[WILDCARD] = ALL_PLACES
+    if (name := _place_name_key(place)) is not None:
+        keys[name] = ALL_PLACES
     # The resolver may have chosen another name of the clause: the clause's names are filed too.
-    return keys | names_in(m.evidence.text)
+    return {**keys, **names}
 
 
 def wanted_keys(m: Mention) -> set[str]:
@@ -176,7 +220,7 @@ def wanted_keys(m: Mention) -> set[str]:
     clause; one that names nothing known finds only incidents that are nowhere in particular.
     """
     place = m.where
-    keys = {WILDCARD} | names_in(m.evidence.text)
+    keys = {WILDCARD, *names_in(m.evidence.text)}
     if place is None:
         return keys
     if (name := _place_name_key(place)) is not None:

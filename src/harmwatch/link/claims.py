@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import combinations
 
 from ..errors import LinkError
 from ..model import QUALIFIERS, Claim, Document, Figure, FigureEstimate, Mention
@@ -115,12 +115,26 @@ def contradicts(a: Claim, b: Claim) -> bool:
     return not _is_update(a, b, ia, ib)
 
 
+def _any_contradiction(claims: Sequence[Claim]) -> bool:
+    """Whether two claims contradict; only pairs whose intervals are disjoint are examined."""
+    spans = sorted(((iv, c) for c in claims if (iv := interval(c)) is not None), key=lambda x: x[0][1])
+    if len(spans) < 2 or max(iv[0] for iv, _ in spans) <= spans[0][0][1]:
+        return False  # every interval reaches past the lowest upper bound: all overlap at one point
+    by_low = sorted(spans, key=lambda x: x[0][0])
+    lows = [iv[0] for iv, _ in by_low]
+    for a_iv, a in spans:
+        for _, b in by_low[bisect_right(lows, a_iv[1]):]:
+            if contradicts(a, b):
+                return True
+    return False
+
+
 def _estimate(kind: str, group: str, claims: tuple[Claim, ...]) -> FigureEstimate:
     points = sorted(p for p in map(point_value, claims) if p is not None)
     low = points[0] if points else None
     high = points[-1] if points else None
     best = float(statistics.median(points)) if points else None
-    contradiction = any(contradicts(a, b) for a, b in combinations(claims, 2))
+    contradiction = _any_contradiction(claims)
     return FigureEstimate(kind, group, low, best, high, conservative=low, contradiction=contradiction,
                           claims=claims)
 

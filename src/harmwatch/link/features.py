@@ -201,8 +201,9 @@ def _raw_place_score(a: Place, b: Place) -> float:
     if coarser not in FINE:
         return min(near, NEUTRAL + 0.1) if near > 0 else 0.0
     if a.precision == b.precision and not same_name:
-        # Two different named places of one kind (two towns): nearness only makes them not impossible.
-        return NEUTRAL * near
+        # Two different named places of one kind (two towns) are two places, however near: a gate,
+        # unless one clause names the other's place (place_score) or the resolver was unsure.
+        return 0.0
     return NEUTRAL + NEUTRAL * near if near > 0 else 0.0
 
 

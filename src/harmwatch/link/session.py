@@ -9,6 +9,7 @@ rows, so the result is the same as rebuilding after every mention, whatever the 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping
 from typing import TYPE_CHECKING
 
@@ -34,12 +35,29 @@ def link_one(store: Store, stage: LinkStage, m: Mention) -> str:
     return incident_id
 
 
+_RECENT_DOCUMENTS: OrderedDict[str, Document] = OrderedDict()
+RECENT_DOCUMENTS = 4096  # documents kept between batches: an incident is rebuilt with the same ones
+
+
+def _document(store: Store, sha256: str, documents: MutableMapping[str, Document]) -> Document:
+    """The document with this sha256, from the batch, the recent ones, or the store (in that order).
+
+    A document never changes under its sha256, so keeping it between batches is safe.
+    """
+    found = documents.get(sha256) or _RECENT_DOCUMENTS.get(sha256)
+    if found is None:
+        found = store.get_document(sha256)
+    _RECENT_DOCUMENTS[sha256] = found
+    _RECENT_DOCUMENTS.move_to_end(sha256)
+    while len(_RECENT_DOCUMENTS) > RECENT_DOCUMENTS:
+        _RECENT_DOCUMENTS.popitem(last=False)
+    return found
+
+
 def rebuild(store: Store, stage: LinkStage, incident_id: str, documents: MutableMapping[str, Document]) -> None:
     """Build ``incident_id`` again from all its members and store it; ``documents`` caches by sha256."""
     members = store.members(incident_id)
-    for sha in {mm.doc_sha256 for mm in members} - documents.keys():
-        documents[sha] = store.get_document(sha)
-    docs = {mm.doc_sha256: documents[mm.doc_sha256] for mm in members}
+    docs = {sha: _document(store, sha, documents) for sha in dict.fromkeys(mm.doc_sha256 for mm in members)}
     incident = stage.build_incident(incident_id, members, docs, store.links_of(incident_id))
     if incident.id != incident_id:
         raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "

@@ -8,15 +8,19 @@ their word 5-gram shingles are near-duplicates. Each group counts as one indepen
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from ..model import Document
+from ..model import Document, Span
 from .registry import SourceRegistry
 
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE = 0.6  # Jaccard of shingle sets at or above which two texts are one story
 CONTAINED_COPY = 0.8  # share of a shorter text's shingles found in a longer one: a copy with extras
 MIN_SHINGLES = 8  # texts shorter than this many shingles are too short to call copies
+ALL_PAIRS = 200  # up to this many documents every pair is compared; beyond, only those sharing a shingle
+COMMON_SHINGLE = 50  # a shingle in more documents than this is a stock phrase, not evidence of copying
+CACHED_DOCUMENTS = 8192
 _WORD = re.compile(r"\w+")
 
 
@@ -50,15 +54,47 @@ def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return smaller >= MIN_SHINGLES and common / smaller >= CONTAINED_COPY
 
 
-def _story_keys(document: Document, registry: SourceRegistry) -> set[str]:
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _story_keys(registry: SourceRegistry, source: str | None, text: str) -> tuple[str, ...]:
     keys = set()
-    own = registry.canonical(document.source)
+    own = registry.canonical(source)
     if own:
         keys.add(own)
-    wire = registry.wire_credited(document.text)
+    wire = registry.wire_credited(text)
     if wire:
         keys.add(wire)
-    return keys
+    return tuple(sorted(keys))
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _text_shingles(sha256: str, text: str, boilerplate: tuple[Span, ...]) -> frozenset[str]:
+    """A document's shingles; cached, since an incident is rebuilt with the same documents many times."""
+    del sha256  # part of the key only: two documents with one text share shingles anyway
+    return shingles(main_text(Document("", "", b"", text, boilerplate=boilerplate)))
+
+
+def document_shingles(document: Document) -> frozenset[str]:
+    return _text_shingles(document.sha256, document.text, document.boilerplate)
+
+
+def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int]]:
+    """Pairs of documents worth comparing: all of them, or for many documents those sharing a shingle.
+
+    A shingle found in more than COMMON_SHINGLE documents (a stock phrase) does not make pairs.
+    """
+    n = len(texts)
+    if n <= ALL_PAIRS:
+        yield from ((i, j) for i in range(n) for j in range(i + 1, n))
+        return
+    postings: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        for shingle in text:
+            postings.setdefault(shingle, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for docs in postings.values():
+        if 1 < len(docs) <= COMMON_SHINGLE:
+            pairs.update((docs[a], docs[b]) for a in range(len(docs)) for b in range(a + 1, len(docs)))
+    yield from sorted(pairs)
 
 
 def story_groups(documents: Sequence[Document], registry: SourceRegistry) -> tuple[int, ...]:
@@ -77,13 +113,12 @@ def story_groups(documents: Sequence[Document], registry: SourceRegistry) -> tup
 
     owner: dict[str, int] = {}
     for i, document in enumerate(documents):
-        for key in sorted(_story_keys(document, registry)):
+        for key in _story_keys(registry, document.source, document.text):
             union(owner.setdefault(key, i), i)
-    texts = [shingles(main_text(d)) for d in documents]
-    for i in range(len(documents)):
-        for j in range(i + 1, len(documents)):
-            if find(i) != find(j) and near_duplicate(texts[i], texts[j]):
-                union(i, j)
+    texts = [document_shingles(d) for d in documents]
+    for i, j in _candidate_pairs(texts):
+        if find(i) != find(j) and near_duplicate(texts[i], texts[j]):
+            union(i, j)
     return tuple(find(i) for i in range(len(documents)))
 
 

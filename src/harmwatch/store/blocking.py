@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 
-from ..link.blocks import LONG, UNDATED, Block, blocks_of, buckets, filed_mask, wanted_keys, wanted_mask
+from ..link.blocks import LONG, UNDATED, Block, blocks_of, buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
 from .db import Database
 
@@ -27,9 +27,9 @@ DECODED_MENTIONS = 65536  # decoded member records kept between look-ups (a few 
 _CHUNK = 400  # SQLite allows 999 parameters a statement; keys go in chunks below that
 
 _UPSERT = (
-    "INSERT INTO link_blocks (scope, key, bucket, incident_id, type_mask, date_lo, date_hi) "
+    "INSERT INTO link_blocks (scope, key, bucket, incident_id, mask, date_lo, date_hi) "
     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key, bucket, incident_id) DO UPDATE SET "
-    "type_mask = type_mask | excluded.type_mask, "
+    "mask = mask | excluded.mask, "
     "date_lo = MIN(COALESCE(date_lo, excluded.date_lo), COALESCE(excluded.date_lo, date_lo)), "
     "date_hi = MAX(COALESCE(date_hi, excluded.date_hi), COALESCE(excluded.date_hi, date_hi))"
 )
@@ -41,9 +41,8 @@ def _iso(day: date | None) -> str | None:
 
 def file_mention(db: Database, m: Mention, incident_id: str) -> None:
     """File an asserted mention under its keys for ``incident_id`` (others never link: not filed)."""
-    mask = filed_mask(m.type)
     for block in blocks_of(m):
-        db.execute(_UPSERT, (m.scope, block.key, block.bucket, incident_id, mask, _iso(block.date_lo),
+        db.execute(_UPSERT, (m.scope, block.key, block.bucket, incident_id, block.mask, _iso(block.date_lo),
                              _iso(block.date_hi)))
 
 
@@ -60,8 +59,8 @@ def candidate_ids(db: Database, m: Mention, start: date | None, end: date | None
     found: set[str] = set()
     for chunk in _chunks(keys):
         sql = (f"SELECT incident_id, bucket, date_lo, date_hi FROM link_blocks WHERE scope = ? "
-               f"AND key IN ({', '.join('?' * len(chunk))}) AND (type_mask & ?) != 0")
-        params: list[object] = [m.scope, *chunk, wanted_mask(m.type)]
+               f"AND key IN ({', '.join('?' * len(chunk))}) AND (mask & ?) != 0 AND (mask & ?) != 0")
+        params: list[object] = [m.scope, *chunk, wanted_mask(m.type), wanted_places(m)]
         if bucket_list:
             sql += f" AND bucket IN ({', '.join('?' * len(bucket_list))})"
             params += bucket_list
@@ -98,7 +97,7 @@ def members_for_scoring(db: Database, incident_ids: Sequence[str]) -> dict[str, 
         rows = db.all(f"SELECT incident_id, data FROM mentions WHERE incident_id IN "
                       f"({', '.join('?' * len(chunk))}) ORDER BY incident_id, rowid", chunk)
         for r in rows:
-            found.setdefault(r["incident_id"], []).append(_decoded(r["data"]))
+            found.setdefault(r["incident_id"], []).append(decoded(r["data"]))
     for incident_id in sorted(large):
         rows = db.all(
             "SELECT * FROM (SELECT rowid AS r, data FROM mentions WHERE incident_id = ? ORDER BY rowid DESC "
@@ -106,12 +105,12 @@ def members_for_scoring(db: Database, incident_ids: Sequence[str]) -> dict[str, 
             "ORDER BY rowid LIMIT ?) ORDER BY r",
             (incident_id, RECENT_MEMBERS, incident_id, FIRST_MEMBERS),
         )
-        found[incident_id] = [_decoded(r["data"]) for r in rows]
+        found[incident_id] = [decoded(r["data"]) for r in rows]
     return {i: found[i] for i in sorted(found)}
 
 
 @lru_cache(maxsize=DECODED_MENTIONS)
-def _decoded(data: str) -> Mention:
+def decoded(data: str) -> Mention:
     """A stored mention record read back; keyed by the record itself, so an edited row is read afresh."""
     return Mention.from_record(json.loads(data))
 

@@ -138,7 +138,7 @@ _V4_LINKING = (
         key TEXT NOT NULL,
         bucket INTEGER NOT NULL,
         incident_id TEXT NOT NULL,
-        type_mask INTEGER NOT NULL,
+        mask INTEGER NOT NULL,
         date_lo TEXT, date_hi TEXT,
         PRIMARY KEY (scope, key, bucket, incident_id)
     ) WITHOUT ROWID""",

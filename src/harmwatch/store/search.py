@@ -19,13 +19,15 @@ from .review import _ensure
 from .store import BBox, Store, _incident_filters
 
 MAX_TERMS = 12  # words of one free-text filter that are used
+MANY_TEXT_HITS = 5000  # above this many text hits, the other filters' indexes choose the rows
 _WORD = re.compile(r"\w+", re.UNICODE)
 _COLUMNS = (
     "id, type, scope, place_name, lat, lon, place_precision, date_start, date_end, date_precision, "
     "n_documents, sources, independent_sources, grade, status, killed_low, killed_best, killed_high, "
-    "injured_low, injured_best, injured_high, contradiction, "
-    "json_extract(data, '$.perpetrators') AS perpetrators, json_extract(data, '$.targets') AS targets"
+    "injured_low, injured_best, injured_high, contradiction"
 )
+# Reading these opens the JSON record (the row's overflow pages): done for a page of 50, not for maps.
+_ACTORS = "json_extract(data, '$.perpetrators') AS perpetrators, json_extract(data, '$.targets') AS targets"
 
 
 @dataclass(frozen=True)
@@ -103,34 +105,58 @@ class Stats:
         }
 
 
-def _phrase(words: list[str]) -> str:
-    """An FTS5 phrase of ``words``, the last one a prefix (quotes inside a word are doubled)."""
-    return '"' + " ".join(w.replace('"', '""') for w in words) + '"*'
+def _phrase(words: list[str], prefix: bool) -> str:
+    """An FTS5 phrase of ``words`` (quotes inside a word doubled), its last word a prefix if asked."""
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '"' + ("*" if prefix else "")
 
 
 def match_expression(query: IncidentQuery) -> str | None:
-    """The FTS5 expression for the text filters of ``query``; None when it has none."""
+    """The FTS5 expression for the text filters of ``query``; None when it has none.
+
+    Free-text words match as prefixes ("shell" finds shelling); actor and target words match whole
+    (a prefix inside a column filter costs FTS5 several times more).
+    """
     parts: list[str] = []
     if query.q:
-        parts.extend(_phrase([w]) for w in _WORD.findall(query.q.lower())[:MAX_TERMS])
+        parts.extend(_phrase([w], True) for w in _WORD.findall(query.q.lower())[:MAX_TERMS])
     for column, value in (("actors", query.actor), ("targets", query.target)):
         words = _WORD.findall((value or "").lower())[:MAX_TERMS]
         if words:
-            parts.append(f"{column} : {_phrase(words)}")
+            parts.append(f"{column} : {_phrase(words, False)}")
     return " AND ".join(parts) if parts else None
 
 
-def _where(query: IncidentQuery) -> tuple[str, list[Any]]:
-    conditions, params = _incident_filters(query.type, query.since, query.until, None, query.bbox)
+def _text_hits(store: Store, expression: str) -> int:
+    row = store._db.one("SELECT COUNT(*) AS n FROM incident_search WHERE incident_search MATCH ?", (expression,))
+    return int(row["n"]) if row else 0
+
+
+def _where(query: IncidentQuery, text_hits: int = 0) -> tuple[str, list[Any]]:
+    """The WHERE clause of ``query``. With many text hits (``text_hits``), the text filter is only
+    checked (``+rowid``) while the date, type or map indexes choose the rows; with few, it drives."""
+    conditions, params = _incident_filters(query.type, None, None, None, query.bbox)
+    # An incident's dates are both set or both unknown (link.union_when, review edits), so plain
+    # comparisons keep the same incidents as the store's COALESCE form, and can walk the date indexes.
+    if query.until is not None:
+        conditions.append("date_start <= ?")
+        params.append(query.until.isoformat())
+    if query.since is not None:
+        conditions.append("date_end >= ?")
+        params.append(query.since.isoformat())
     for column, value in (("grade", query.grade), ("scope", query.scope), ("status", query.status)):
         if value is not None:
             conditions.append(f"{column} = ?")
             params.append(value)
     expression = match_expression(query)
     if expression is not None:
-        conditions.append("rowid IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)")
+        driver = "+rowid" if text_hits > MANY_TEXT_HITS else "rowid"
+        conditions.append(f"{driver} IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)")
         params.append(expression)
     return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def _only_text(query: IncidentQuery) -> bool:
+    return all(getattr(query, f) is None for f in query.__dataclass_fields__ if f not in ("q", "actor", "target"))
 
 
 def _summary(row: Row) -> IncidentSummary:
@@ -143,13 +169,18 @@ def _summary(row: Row) -> IncidentSummary:
         killed=(row["killed_low"], row["killed_best"], row["killed_high"]),
         injured=(row["injured_low"], row["injured_best"], row["injured_high"]),
         contradiction=bool(row["contradiction"]),
-        perpetrators=tuple(json.loads(row["perpetrators"] or "[]")), targets=tuple(json.loads(row["targets"] or "[]")),
+        perpetrators=tuple(json.loads(row.get("perpetrators") or "[]")),
+        targets=tuple(json.loads(row.get("targets") or "[]")),
     )
 
 
 def count(store: Store, query: IncidentQuery) -> int:
     _ensure(store._db)
-    where, params = _where(query)
+    expression = match_expression(query)
+    hits = _text_hits(store, expression) if expression is not None else 0
+    if expression is not None and _only_text(query):
+        return hits  # every search row is one incident
+    where, params = _where(query, hits)
     row = store._db.one(f"SELECT COUNT(*) AS n FROM incidents {where}", params)
     return int(row["n"]) if row else 0
 
@@ -157,19 +188,27 @@ def count(store: Store, query: IncidentQuery) -> int:
 def page(store: Store, query: IncidentQuery, *, offset: int = 0, limit: int = 50) -> list[IncidentSummary]:
     """Up to ``limit`` incidents after the first ``offset``, newest first, undated last."""
     _ensure(store._db)
-    where, params = _where(query)
-    rows = store._db.all(f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY date_start DESC, id DESC "
-                         "LIMIT ? OFFSET ?", [*params, limit, offset])
+    expression = match_expression(query)
+    where, params = _where(query, _text_hits(store, expression) if expression is not None else 0)
+    # Choose the page's rows on the narrow columns first; only those 50 read the JSON record.
+    rows = store._db.all(
+        f"SELECT {_COLUMNS}, {_ACTORS} FROM incidents WHERE rowid IN (SELECT rowid FROM incidents {where} "
+        "ORDER BY date_start DESC, id DESC LIMIT ? OFFSET ?) ORDER BY date_start DESC, id DESC",
+        [*params, limit, offset])
     return [_summary(r) for r in rows]
 
 
 def located(store: Store, query: IncidentQuery, *, limit: int) -> list[IncidentSummary]:
-    """Up to ``limit`` of the selected incidents that have coordinates, newest first (for maps)."""
+    """Up to ``limit`` of the selected incidents that have coordinates, newest first (for maps).
+
+    Perpetrators and targets are left empty: reading them would open every record.
+    """
     _ensure(store._db)
     where, params = _where(query)
     where = f"{where} AND lat IS NOT NULL AND lon IS NOT NULL" if where else "WHERE lat IS NOT NULL AND lon IS NOT NULL"
-    rows = store._db.all(f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY date_start DESC, id DESC LIMIT ?",
-                         [*params, limit])
+    rows = store._db.all(
+        f"SELECT {_COLUMNS} FROM incidents WHERE rowid IN (SELECT rowid FROM incidents {where} "
+        "ORDER BY date_start DESC, id DESC LIMIT ?) ORDER BY date_start DESC, id DESC", [*params, limit])
     return [_summary(r) for r in rows]
 
 

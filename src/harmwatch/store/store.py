@@ -11,6 +11,7 @@ import string
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
@@ -48,7 +49,11 @@ def _utc_now() -> datetime:
 
 
 def _upsert(table: str, values: Values, keys: Sequence[str], update: bool = True) -> str:
-    cols = list(values)
+    return _upsert_sql(table, tuple(values), tuple(keys), update)
+
+
+@lru_cache(maxsize=256)  # the same few statements are built for every row written
+def _upsert_sql(table: str, cols: tuple[str, ...], keys: tuple[str, ...], update: bool) -> str:
     changes = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys)
     action = f"UPDATE SET {changes}" if update and changes else "NOTHING"
     return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
@@ -194,7 +199,7 @@ class Store:
         """The mentions saved to ``incident_id``, in processing order."""
         rows = self._db.all(f"{_MENTIONS_IN_ORDER} WHERE m.incident_id = ? ORDER BY d.seq, m.idx",
                             (incident_id,))
-        return [mention_from_row(r) for r in rows]
+        return [blocking.decoded(r["data"]) for r in rows]
 
     def links_of(self, incident_id: str) -> list[Link]:
         """Why each linked mention joined ``incident_id``, in processing order."""

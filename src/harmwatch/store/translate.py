@@ -193,7 +193,7 @@ class _Rewriter:
 
     def _match(self, nodes: list[Node]) -> list[Node]:
         solid = _solid(nodes)
-        for k, (pos, node) in enumerate(solid):
+        for k, (_, node) in enumerate(solid):
             if not (isinstance(node, Tok) and node.upper == "MATCH"):
                 continue
             if k == 0 or k + 1 >= len(solid):

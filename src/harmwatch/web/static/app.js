@@ -5,7 +5,8 @@
 (function () {
   const TOKEN_KEY = 'harmwatch-token';
   const PAGE_SIZE = 50;
-  const state = { config: null, me: null, page: 1, pages: 1, map: null, cluster: null, incident: null };
+  const MAP_POINTS = 3000;  // newest placed incidents drawn; the note says when there are more
+  const state = { config: null, me: null, page: 1, pages: 1, map: null, cluster: null, incident: null, mapReady: null };
 
   // --- small DOM helpers ---------------------------------------------------------------------------
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -154,21 +155,24 @@
       el('td', {}, el('span', { className: `badge ${item.status}`, text: item.status })))));
   }
 
+  // The list shows as soon as its page arrives; the timeline and the map follow when theirs do.
   async function loadList(withMap) {
     const params = filterParams();
     params.set('page', state.page);
     params.set('limit', PAGE_SIZE);
+    const stats = api(`/api/stats?${filterParams()}`);
+    const map = withMap ? loadMap() : Promise.resolve();
     try {
-      const [page, stats] = await Promise.all([api(`/api/incidents?${params}`), api(`/api/stats?${filterParams()}`)]);
+      const page = await api(`/api/incidents?${params}`);
       state.pages = page.pages;
       renderRows(page.items);
       $('#summary').textContent = `${page.total.toLocaleString('en')} incidents match`;
       $('#page-info').textContent = `page ${page.page} of ${page.pages}`;
       $('#prev').disabled = page.page <= 1;
       $('#next').disabled = page.page >= page.pages;
-      renderTimeline(stats);
       notice('');
-      if (withMap) await loadMap();
+      renderTimeline(await stats);
+      await map;
     } catch (err) {
       notice(err.status === 401 ? "This server's data is private: sign in with a token to read it." : err.message);
     }
@@ -284,10 +288,11 @@
   }
 
   async function loadMap() {
+    await state.mapReady;
     if (!state.map) return;
     const params = filterParams();
     params.delete('bbox');
-    params.set('limit', Math.min(5000, state.config.max_map_points));
+    params.set('limit', Math.min(MAP_POINTS, state.config.max_map_points));
     const data = await api(`/api/incidents.geojson?${params}`);
     const L = window.L;
     const markers = data.features.map((f) => {
@@ -508,10 +513,10 @@
     setupAccount();
     setupFilters();
     await refreshAccount();
-    try { await setupMap(); } catch (err) {  // the page works without the map
+    state.mapReady = setupMap().catch((err) => {  // the page works without the map
       state.map = null;
       $('#map-note').textContent = `The map could not start (${err.message}); the list and timeline still work.`;
-    }
+    });
     window.addEventListener('hashchange', route);
     route();
     document.body.dataset.ready = 'true';

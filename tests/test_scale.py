@@ -1,0 +1,213 @@
+"""Dask: workers extract, the client links and stores, and the record is the same as a single-process run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from conftest import TOY_CORPUS, FakeExtractor, FakeLinkStage, toy_document
+from harmwatch.errors import ConfigError
+from harmwatch.model import Document, Mention
+from harmwatch.pipeline import process
+from harmwatch.report import demo_corpus
+from harmwatch.scale import ExtractorSpec, dask_client, extract_batch, process_on_dask
+from harmwatch.scale import cluster as cluster_module
+from harmwatch.store import open_store
+
+
+HARMWATCH = [sys.executable, "-c", "from harmwatch.cli import main; main()"]
+
+
+def _toy_corpus(n: int) -> list[Document]:
+    """``n`` toy documents, each copy made distinct (ingest would fold identical ones)."""
+    docs = []
+    for i in range(n):
+        source, published, text = TOY_CORPUS[i % len(TOY_CORPUS)]
+        docs.append(toy_document(i, source, published, f"{text} copy {i}."))
+    return docs
+
+
+def _record(store) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """What must match between runs: incidents, claims (with their evidence) and the counts."""
+    claims = store._db.all("SELECT mention_id, idx, kind, grp, low, high, qualifier, certainty, claimed_by, "
+                           "evidence_start, evidence_end, evidence_text FROM claims ORDER BY mention_id, idx")
+    return [i.to_dict() for i in store.incidents()], claims, store.counts()
+
+
+# --- lookahead in process(), without Dask ---
+
+
+class AsyncFake(FakeExtractor):
+    """Submits batches like DaskExtractor; remembers how many were in flight at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inflight = 0
+        self.most = 0
+        self.order: list[str] = []
+
+    def submit(self, docs: Sequence[Document]):
+        self.inflight += 1
+        self.most = max(self.most, self.inflight)
+        self.order.extend(d.id for d in docs)
+
+        def result() -> list[tuple[Mention, ...]]:
+            self.inflight -= 1
+            return self.extract(docs)
+
+        return result
+
+
+@pytest.mark.parametrize(("lookahead", "batch_size"), [(0, 1), (1, 2), (4, 3), (9, 1)])
+def test_lookahead_keeps_order_and_output(tmp_path, lookahead, batch_size):
+    docs = _toy_corpus(23)
+    outs = []
+    for name, extractor, ahead in (("plain", FakeExtractor(), 0), ("ahead", AsyncFake(), lookahead)):
+        with open_store(tmp_path / f"{name}.db") as store:
+            for doc in docs:
+                store.add_document(doc)
+            report = process(store, extractor, batch_size=batch_size, linker=FakeLinkStage(), lookahead=ahead)
+            assert report.documents == len(docs)
+            outs.append(_record(store))
+        if isinstance(extractor, AsyncFake):
+            assert extractor.order == [d.id for d in docs]  # each document submitted once, in ingest order
+            assert 1 <= extractor.most <= lookahead + 1
+    assert outs[0] == outs[1]
+
+
+def test_stop_finishes_started_batches_and_starts_no_more(tmp_path):
+    docs = _toy_corpus(20)
+    with open_store(tmp_path / "s.db") as store:
+        for doc in docs:
+            store.add_document(doc)
+        extractor = AsyncFake()
+        asked = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) > 1  # the first refill goes ahead, later ones are refused
+
+        report = process(store, extractor, batch_size=2, linker=FakeLinkStage(), lookahead=3, stop=stop)
+        counts = store.counts()
+    assert report.documents == len(extractor.order) == counts["processed"] == 8  # 4 batches of 2, all stored
+    assert counts["documents"] == 20
+
+
+def test_worker_cache_builds_each_extractor_once(monkeypatch):
+    monkeypatch.setattr(cluster_module, "_EXTRACTORS", {})
+    built = []
+
+    class Factory:
+        def __call__(self) -> FakeExtractor:
+            built.append(1)
+            return FakeExtractor()
+
+        def __hash__(self) -> int:
+            return 1
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Factory)
+
+    docs = _toy_corpus(3)
+    assert extract_batch(Factory(), docs) == FakeExtractor().extract(docs)
+    assert extract_batch(Factory(), docs[:1]) == FakeExtractor().extract(docs[:1])
+    assert built == [1]
+
+
+@pytest.mark.parametrize(("workers", "scheduler"), [(None, None), (2, "tcp://127.0.0.1:1"), (0, None)])
+def test_dask_client_needs_one_of_workers_or_scheduler(workers, scheduler):
+    with pytest.raises(ConfigError, match="--workers|--scheduler"), dask_client(workers, scheduler):
+        pass
+
+
+# --- on a real LocalCluster ---
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A LocalCluster of 2 worker processes (1 thread each), shared by this module's cluster tests."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit=0, silence_logs=40) as c:
+        yield c
+
+
+def test_existing_scheduler_gives_the_single_process_record(cluster, store_url, tmp_path):
+    """``--scheduler``: the fake extractor on 2 workers, linked here, on both backends."""
+    docs = _toy_corpus(30)
+    with open_store(tmp_path / "single.db") as store:
+        for doc in docs:
+            store.add_document(doc)
+        process(store, FakeExtractor(), linker=FakeLinkStage())
+        expected = _record(store)
+    with open_store(store_url) as store:
+        for doc in docs:
+            store.add_document(doc)
+        report = process_on_dask(store, FakeExtractor, scheduler=cluster.scheduler_address, batch_size=3,
+                                 linker=FakeLinkStage())
+        assert report.documents == len(docs)
+        assert _record(store) == expected
+
+
+def test_real_extractor_on_two_workers_gives_the_single_process_record(cluster, demo_db, geo_gazetteer,
+                                                                      tmp_path):
+    """spaCy and the gazetteer load once per worker; incidents and claims equal the plain run's."""
+    from harmwatch.config import Settings
+    from harmwatch.ingest import ingest
+
+    db, _ = demo_db
+    with open_store(db) as store:
+        expected = _record(store)
+    with open_store(tmp_path / "dask.db") as store:
+        ingest(store, [demo_corpus()], Settings(db=str(tmp_path / "dask.db"), home=geo_gazetteer.path.parent))
+        spec = ExtractorSpec(geo_gazetteer.path)
+        report = process_on_dask(store, spec, scheduler=cluster.scheduler_address)
+        assert report.documents == expected[2]["documents"]
+        assert _record(store) == expected
+    assert expected[1], "the demo corpus gives claims"
+
+
+def test_cli_process_with_workers(hw_env, tmp_path):
+    """``harmwatch process --workers 2`` starts its own LocalCluster and processes every document."""
+    db = str(tmp_path / "cli.db")
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i, (source, _, text) in enumerate(TOY_CORPUS[:3]):
+        (corpus / f"r{i}.txt").write_text(f"On Monday, shelling killed {i + 3} civilians in Aleppo, {source} said.\n"
+                                          f"{text}\n", encoding="utf-8")
+    env = {**os.environ, **hw_env}
+    run = HARMWATCH
+    subprocess.run([*run, "ingest", "--db", db, str(corpus)], env=env, check=True, capture_output=True)
+    done = subprocess.run([*run, "process", "--db", db, "--workers", "2"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "3 documents processed" in done.stderr
+    with open_store(db) as store:
+        assert store.counts()["processed"] == 3
+        assert store.counts()["mentions"] >= 3
+        assert json.dumps([i.to_dict() for i in store.incidents()])  # readable back
+
+
+def test_process_refuses_workers_with_scheduler(hw_env, tmp_path):
+    env = {**os.environ, **hw_env}
+    done = subprocess.run([*HARMWATCH, "process", "--db", str(tmp_path / "x.db"),
+                           "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "not both" in done.stderr
+
+
+def test_bench_throughput_runs_small(tmp_path):
+    """bench/throughput.py prints its table on a tiny corpus (the real run uses 2,000+ documents)."""
+    bench = Path(__file__).resolve().parent.parent / "bench" / "throughput.py"
+    done = subprocess.run([sys.executable, str(bench), "--docs", "40", "--skip-workers", "--db-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for label in ("bare nlp.pipe", "harmwatch end to end", "ratio b/a"):
+        assert label in done.stdout
