@@ -12,8 +12,8 @@ import subprocess
 import sys
 import time
 from datetime import date
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -439,7 +439,9 @@ def test_the_api_reads_and_reviews_a_postgresql_store(api_server, pg_url):
         homs = _by_place(pg_url, "Homs")
         assert _post(api, f"/api/incidents/{homs.id}/discount", {"reason": "doubtful"}, reviewer).status_code == 200
         detail = _get(api, f"/api/incidents/{homs.id}").json()
-        assert (detail["grade"], detail["status"], detail["history"][0]["note"]) == ("discounted", "reviewed", "doubtful")
-        assert _get(api, "/api/stats").json()["incidents"] == sum(1 for i in _incidents(pg_url) if i.scope == "incident")
+        assert (detail["grade"], detail["status"]) == ("discounted", "reviewed")
+        assert detail["history"][0]["note"] == "doubtful"
+        events = sum(1 for i in _incidents(pg_url) if i.scope == "incident")
+        assert _get(api, "/api/stats").json()["incidents"] == events
     finally:
         target.db = None

@@ -147,17 +147,20 @@ def test_extractor_survives_pathological_text(extractor, name):
     ("x" * 6 + "\ny y" + "z" * 5, 12, [7, 15]),  # a line end wins over a later space
     ("x" * 6 + "\n\ny y\nz", 12, [8, 13]),  # a paragraph break wins over a later line end
     ("short", 100, [5]),
+    ("a. " + "w " * 20, 20, [9, 19, 29, 43]),  # no sentence end in reach: runs of at most 10, at spaces
+    ("x" * 25, 20, [10, 25]),  # nor a space: a hard cut at the run length; the rest fits the limit
 ])
 def test_bounds_cut_at_the_best_break_within_the_limit(text, limit, cuts):
-    found = chunks.bounds(text, limit)
+    found = chunks.bounds(text, limit, run=10)
     assert [end for _, end in found] == cuts
     assert [start for start, _ in found] == [0, *cuts[:-1]]
     assert all(end - start <= limit for start, end in found)
 
 
-@given(text=st.text(max_size=400), limit=st.integers(min_value=2, max_value=60))
-def test_bounds_cover_the_text_exactly(text, limit):
-    found = chunks.bounds(text, limit)
+@given(text=st.text(alphabet=st.sampled_from("ab .\n!;"), max_size=400), limit=st.integers(min_value=2, max_value=60),
+       run=st.integers(min_value=2, max_value=60))
+def test_bounds_cover_the_text_exactly(text, limit, run):
+    found = chunks.bounds(text, limit, run)
     assert "".join(text[a:b] for a, b in found) == text
     assert all(0 < b - a <= limit for a, b in found) or text == ""
 

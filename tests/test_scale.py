@@ -20,7 +20,6 @@ from harmwatch.scale import ExtractorSpec, dask_client, extract_batch, process_o
 from harmwatch.scale import cluster as cluster_module
 from harmwatch.store import open_store
 
-
 HARMWATCH = [sys.executable, "-c", "from harmwatch.cli import main; main()"]
 
 
@@ -203,11 +202,54 @@ def test_process_refuses_workers_with_scheduler(hw_env, tmp_path):
     assert done.returncode == 1 and "not both" in done.stderr
 
 
-def test_bench_throughput_runs_small(tmp_path):
+def test_bench_throughput_runs_small(hw_env, tmp_path):
     """bench/throughput.py prints its table on a tiny corpus (the real run uses 2,000+ documents)."""
     bench = Path(__file__).resolve().parent.parent / "bench" / "throughput.py"
-    done = subprocess.run([sys.executable, str(bench), "--docs", "40", "--skip-workers", "--db-dir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, str(bench), "--docs", "12", "--skip-workers", "--db-dir", str(tmp_path)],
+                          env={**os.environ, **hw_env}, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     for label in ("bare nlp.pipe", "harmwatch end to end", "ratio b/a"):
         assert label in done.stdout
+
+
+# --- line triage (extract/triage.py) ---
+
+_TRIAGE_TEXT = ("Shelling killed 12 civilians in Aleppo on Monday, activists said.\n"
+                "The city has a long history and many old markets.\n"
+                "Rescue workers said an air strike hit a school in Idlib.\n"
+                "Aleppo was once the largest city of Syria.\n")
+
+
+def test_parts_cover_the_text_in_whole_lines():
+    from harmwatch.extract.triage import parts
+
+    found = parts(_TRIAGE_TEXT)
+    assert found[0].start == 0 and found[-1].end == len(_TRIAGE_TEXT)
+    assert all(a.end == b.start and a.parse != b.parse for a, b in zip(found, found[1:], strict=False))
+    assert [p.parse for p in found] == [True, False, True, False]
+    assert all(_TRIAGE_TEXT[p.end - 1] == "\n" for p in found)
+
+
+def test_triage_parses_event_lines_only_and_keeps_offsets(extractor):
+    from harmwatch.extract.triage import Triage
+
+    triage = Triage(extractor.nlp)
+    [doc] = triage.docs([_TRIAGE_TEXT], batch_size=4)
+    assert doc.text == _TRIAGE_TEXT
+    line_of = [_TRIAGE_TEXT.count("\n", 0, tok.idx) for tok in doc]
+    parsed = {line_of[t.i] for t in doc if t.pos_}
+    assert parsed == {0, 2}  # the quiet lines were not tagged or parsed
+    assert {e.text for e in doc.ents} >= {"Aleppo", "Idlib"}  # the NER read every line
+    assert len(list(doc.sents)) >= 4
+
+
+def test_triage_finds_the_same_mentions_here(extractor):
+    from harmwatch.extract import Extractor
+    from harmwatch.model import Document, sha256_hex
+
+    raw = _TRIAGE_TEXT.encode()
+    doc = Document(id="t", sha256=sha256_hex(raw), raw=raw, text=_TRIAGE_TEXT, media_type="text/plain",
+                   origin="test")
+    plain = Extractor(extractor.nlp, triage=False).extract([doc])
+    triaged = Extractor(extractor.nlp, triage=True).extract([doc])
+    assert plain == triaged and plain[0]

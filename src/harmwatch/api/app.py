@@ -183,7 +183,8 @@ def create_app(settings: Settings, *, api: ApiSettings | None = None, store_open
     api = api or ApiSettings()
     deps = _Deps(store_opener or (lambda: open_store(settings.db)), api, linker,
                  HTTPBearer(auto_error=False, description="A token from `harmwatch token create`."), web_dir)
-    app = FastAPI(title="harmwatch", version=_version(), docs_url="/api/docs", redoc_url=None,
+    # No /docs page: Swagger UI would load its scripts from a CDN. The spec is at /api/openapi.json.
+    app = FastAPI(title="harmwatch", version=_version(), docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Incidents of armed conflict, each figure with the sentence and source that "
                               "gave it. Reading is public unless the server runs with --private; review "
@@ -295,21 +296,44 @@ def _read_routes(app: FastAPI, deps: _Deps) -> None:
                 "grades": list(GRADES), "targets": list(TARGETS), "editable_fields": list(EDITABLE_FIELDS)}
 
 
-def _write_routes(app: FastAPI, deps: _Deps) -> None:
+SignedIn = Callable[[HTTPAuthorizationCredentials | None], Principal]
+
+
+def _account_routes(app: FastAPI, deps: _Deps) -> SignedIn:
+    """/api/me and the admin's /api/audit; returns the dependency that requires a valid token."""
+
     def signed_in(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(deps.bearer)]) -> Principal:
         principal = deps.principal(creds)
         if principal is None:
             raise _unauthorized("no valid token" if creds else "this needs a token")
         return principal
 
-    def reviewer(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
-        if not principal.can_review:  # WriteGate already refused; kept so each route states its need
-            raise HTTPException(403, f"role {principal.role} may not review; ask an admin for a reviewer token.")
-        return principal
-
     def admin(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
         if not principal.is_admin:
             raise HTTPException(403, "only an admin token may read the whole audit log.")
+        return principal
+
+    @app.get("/api/me", response_model=models.MeOut, responses={401: _AUTH_ERRORS[401]})
+    def me(principal: Annotated[Principal, Depends(signed_in)]) -> dict[str, str]:
+        """Who the bearer token speaks for."""
+        return {"name": principal.name, "role": principal.role}
+
+    @app.get("/api/audit", response_model=list[models.HistoryOut], responses={**_AUTH_ERRORS})
+    def audit(who: Annotated[Principal, Depends(admin)],
+              limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> list[dict[str, Any]]:
+        """The latest audit rows of every incident, oldest first (admin only)."""
+        with deps.open() as store:
+            return views.history(store, None, limit)
+
+    return signed_in
+
+
+def _write_routes(app: FastAPI, deps: _Deps) -> None:
+    signed_in = _account_routes(app, deps)
+
+    def reviewer(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
+        if not principal.can_review:  # WriteGate already refused; kept so each route states its need
+            raise HTTPException(403, f"role {principal.role} may not review; ask an admin for a reviewer token.")
         return principal
 
     Reviewer: TypeAlias = Annotated[Principal, Depends(reviewer)]
@@ -318,11 +342,6 @@ def _write_routes(app: FastAPI, deps: _Deps) -> None:
 
     def done(result: actions.ActionResult) -> dict[str, Any]:
         return {"review": result.review.to_dict(), "incidents": list(result.incidents)}
-
-    @app.get("/api/me", response_model=models.MeOut, responses={401: _AUTH_ERRORS[401]})
-    def me(principal: Annotated[Principal, Depends(signed_in)]) -> dict[str, str]:
-        """Who the bearer token speaks for."""
-        return {"name": principal.name, "role": principal.role}
 
     @app.post("/api/incidents/{incident_id}/confirm", response_model=out, responses=errors)
     def confirm(incident_id: str, body: models.ConfirmIn, who: Reviewer) -> dict[str, Any]:
@@ -359,13 +378,6 @@ def _write_routes(app: FastAPI, deps: _Deps) -> None:
         """Add a remark to the incident's history."""
         with deps.open() as store:
             return done(actions.note(store, who.name, incident_id, body.text))
-
-    @app.get("/api/audit", response_model=list[models.HistoryOut], responses={**_AUTH_ERRORS})
-    def audit(who: Annotated[Principal, Depends(admin)],
-              limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> list[dict[str, Any]]:
-        """The latest audit rows of every incident, oldest first (admin only)."""
-        with deps.open() as store:
-            return views.history(store, None, limit)
 
 
 def _vendor_ready(web_dir: Path) -> bool:

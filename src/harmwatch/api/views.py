@@ -143,10 +143,6 @@ def document_view(store: Store, key: str) -> dict[str, Any]:
             "bytes": len(doc.raw), "text": doc.text, "boilerplate": [s.to_dict() for s in doc.boilerplate]}
 
 
-def review_dict(review: Review) -> dict[str, Any]:
-    return review.to_dict()
-
-
 def check_code(what: str, value: str | None, allowed: Sequence[str]) -> str | None:
     if value is not None and value not in allowed:
         raise ConfigError(f"{what} {value[:40]!r} is not a known code; use one of {', '.join(allowed)}.")

@@ -6,6 +6,7 @@ lazily on first use) and call ``extract`` on batches of documents.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -54,11 +55,14 @@ class Extractor:
     """Runs the pipeline over documents and returns their mentions."""
 
     def __init__(self, nlp: Language | None = None, *, gazetteer: Gazetteer | None = None,
-                 actor_files: Sequence[Path] = (), batch_size: int = 16) -> None:
+                 actor_files: Sequence[Path] = (), batch_size: int = 16, triage: bool | None = None) -> None:
         self._nlp = nlp
         self._gazetteer = gazetteer
         self._actor_files = tuple(actor_files)
         self.batch_size = batch_size
+        # Issue 9: parse only event-bearing lines (extract/triage.py); off unless HARMWATCH_TRIAGE=1, as it
+        # did not pay on news text (most lines bear events; the NER must still read every line).
+        self.triage = os.environ.get("HARMWATCH_TRIAGE", "0") == "1" if triage is None else triage
 
     @property
     def nlp(self) -> Language:
@@ -72,6 +76,15 @@ class Extractor:
         nlp = self.nlp
         # Very long texts go through in pieces: spaCy refuses over 1M characters and memory grows with length.
         pieces = split_documents(docs)
+        if self.triage:  # issue 9: the parser sees only the lines that can hold an event
+            from .triage import Triage
+
+            triage = Triage(nlp)
+            parsed = triage.docs([piece.document.text for piece in pieces], self.batch_size)
+            for piece, sdoc in zip(pieces, parsed, strict=True):
+                sdoc._.hw_document = piece.document
+            found = [tuple(triage.finish(sdoc)._.hw_mentions) for sdoc in parsed]
+            return join_mentions(len(docs), pieces, found)
         spacy_docs = []
         for piece in pieces:
             sdoc = nlp.make_doc(piece.document.text)

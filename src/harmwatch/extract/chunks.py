@@ -6,7 +6,8 @@ square of a document's length, so one long report could crash ``process`` on
 every run, exhaust memory or stall it for hours.  A document longer than
 ``CHUNK_CHARS`` is cut at paragraph, line, sentence or word breaks; each piece is
 extracted as if it were the document, and its mentions are shifted back to
-document offsets and numbered on from the previous piece.  Shorter documents
+document offsets and numbered on from the previous piece; a long stretch without
+any sentence or line end is cut every ``RUN_CHARS``.  Shorter documents
 (news articles, every benchmark text) go through unchanged.  What a piece
 cannot see: the title and focus place of the whole document, and repeats of a
 sentence in another piece.
@@ -20,8 +21,12 @@ from dataclasses import dataclass, replace
 from ..model import Document, Mention, Span
 
 CHUNK_CHARS = 20_000
-# Preferred cut points, best first; a piece is never shorter than half the limit unless the text ends.
-_BREAKS = ("\n\n", "\n", ". ", " ")
+# A stretch with no sentence or line end is one "sentence" to the parser, and assembling its mentions
+# grows with the square of its length: such stretches are cut into pieces this long instead.
+RUN_CHARS = 2_000
+# Preferred cut points, best tier first; within a tier the latest wins.  Only a break in the second half
+# of the window counts, so pieces are not needlessly short.
+_TIERS = (("\n\n",), ("\n",), (". ", "? ", "! ", "; "))
 
 
 @dataclass(frozen=True)
@@ -33,27 +38,33 @@ class Piece:
     document: Document
 
 
-def bounds(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
-    """(start, end) of consecutive pieces covering ``text``, each at most ``limit`` characters."""
-    if limit < 2:
-        raise ValueError(f"chunk limit must be at least 2 characters, got {limit}")
+def bounds(text: str, limit: int = CHUNK_CHARS, run: int = RUN_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces covering ``text``, each at most ``limit`` characters.
+
+    While more than ``limit`` characters remain, a piece with no sentence or line end near its limit is cut
+    at most ``run`` characters long.
+    """
+    if limit < 2 or run < 2:
+        raise ValueError(f"chunk limits must be at least 2 characters, got {limit} and {run}")
     out: list[tuple[int, int]] = []
     start = 0
     while len(text) - start > limit:
-        cut = _cut(text, start, start + limit)
+        cut = _cut(text, start, start + limit, run)
         out.append((start, cut))
         start = cut
     out.append((start, len(text)))
     return out
 
 
-def _cut(text: str, start: int, hard: int) -> int:
+def _cut(text: str, start: int, hard: int, run: int) -> int:
     floor = start + (hard - start) // 2
-    for sep in _BREAKS:
-        at = text.rfind(sep, floor, hard)
+    for tier in _TIERS:
+        at = max(((i + len(sep)) for sep in tier if (i := text.rfind(sep, floor, hard)) >= 0), default=-1)
         if at >= 0:
-            return at + len(sep)
-    return hard
+            return at
+    short = min(hard, start + run)
+    at = text.rfind(" ", start + (short - start) // 2, short)
+    return at + 1 if at >= 0 else short
 
 
 def split_documents(docs: Sequence[Document], limit: int | None = None) -> list[Piece]:
@@ -64,7 +75,7 @@ def split_documents(docs: Sequence[Document], limit: int | None = None) -> list[
         if len(doc.text) <= limit:
             out.append(Piece(i, 0, doc))
             continue
-        for start, end in bounds(doc.text, limit):
+        for start, end in bounds(doc.text, limit, RUN_CHARS):
             marks = tuple(_shift(s, -start) for s in doc.boilerplate if start <= s.start and s.end <= end)
             out.append(Piece(i, start, replace(doc, text=doc.text[start:end], boilerplate=marks)))
     return out

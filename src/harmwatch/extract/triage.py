@@ -38,9 +38,9 @@ class Part:
 
 def is_event_line(line: str) -> bool:
     """A trigger word or a figure: the line may hold a mention."""
-    if any(p.regex.search(line) for p in lx.EXTRACT_TRIGGERS):
-        return True
-    return any(c.isdigit() for c in line) or bool(find_figures(line, 0)) if line.strip() else False
+    if not line.strip():
+        return False
+    return any(p.regex.search(line) for p in lx.EXTRACT_TRIGGERS) or bool(find_figures(line, 0))
 
 
 def parts(text: str) -> list[Part]:
@@ -106,7 +106,7 @@ class Triage:
 
         if len(pieces) == 1:
             return pieces[0]
-        joined = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])
+        joined = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])  # type: ignore[call-arg]
         if joined.text != text:  # the tokenizer cut differently at a seam: parse the document whole
             return next(self._run(self.model_only, [text], 1))
         return joined

@@ -44,4 +44,4 @@ def list_() -> None:
         click.echo(f"{imported}\t{fmt}\t{places}\t{path}")
 
 
-GAZETTEER_GROUP = gazetteer
+GAZETTEER_GROUP: click.Group = gazetteer

@@ -81,8 +81,8 @@ class PlaceResolver:
         finder = _Finder(doc, gaz)
         spans = finder.find(self.detect_missed)
         toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz, context=False)
-        vouched = Counter(t.place.country for s, t in zip(spans, toponyms, strict=True)
-                          if t.place and t.place.country and s.start not in finder.weak)
+        vouched: Counter[str | None] = Counter(t.place.country for s, t in zip(spans, toponyms, strict=True)
+                                               if t.place and t.place.country and s.start not in finder.weak)
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
             place = _fitting(span, topo.place, finder, vouched, gaz)

@@ -109,7 +109,7 @@ def containers(text: str, spans: Sequence[tuple[int, int]]) -> dict[int, tuple[i
     ("X in Y", or a comma that may be a list's).
     """
     order = sorted(range(len(spans)), key=lambda k: spans[k][0])
-    out: dict[int, tuple[int, bool]] = {}
+    out: dict[int, tuple[int, str]] = {}
     for a, b in zip(order, order[1:], strict=False):
         (_, a_end), (b_start, b_end) = spans[a], spans[b]
         if a_end > b_start or b_start - a_end > _MAX_GAP:

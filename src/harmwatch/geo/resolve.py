@@ -44,6 +44,7 @@ _LOCAL = LOCAL_FEATURES
 _CONTAINER_BONUS = 1.0
 _CONTAINED_BONUS = 0.3
 _NAMESAKE_REGION_PENALTY = 0.3
+_CAPITAL_SHARE = 0.2
 _PASSES = 2
 # A weak (fuzzy, or alternate-name) match of a small place outside the document's countries is
 # more likely a street or a person than that far-away village: "Castello road" is no town in Italy.
@@ -121,8 +122,10 @@ def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[st
     if name.admin_hint and p.feature in ("ADM1", "ADM2"):
         score += 0.5
         why.append("named as a region")
-    elif p.feature == "ADM1" and any(s.place.feature in TOWN_FEATURES and inside(s.place, p) for s in siblings):
-        # "Aleppo" alone is the city, not the governorate named after it.
+    elif p.feature == "ADM1" and any(s.place.feature in TOWN_FEATURES and inside(s.place, p)
+                                     and s.place.population >= _CAPITAL_SHARE * p.population for s in siblings):
+        # "Aleppo" alone is the city, not the governorate named after it, when the city is most of
+        # it; "Quebec" is the province (its capital holds a twentieth of its people).
         score -= _NAMESAKE_REGION_PENALTY
     if m.kind == ALT and any(s.kind == PRIMARY and not inside(p, s.place) for s in siblings):
         # A place's own name outranks another place's alternate name ("Paris" for Swainsboro), but

@@ -1,34 +1,33 @@
 """Blocking keys: which stored incidents a new mention is compared with.
 
-A linked mention is filed under a few (key, time bucket) pairs; a new mention looks up the pairs
-that could hold a match. Keys are geographic or by name, so the candidates stay few however large
-the database grows:
+A linked mention is filed under a few (key, time bucket) rows; a new mention looks up the rows
+that could hold a match, so the candidates stay few however large the database grows. The keys
+mirror the gates of :func:`harmwatch.link.score.score_pair`: blocking skips only pairs that could
+not link anyway (``tests/test_blocking.py`` checks this on random pairs).
 
-- ``g:<i>:<j>``, a grid cell: a member with a fine place is filed in its cell (a district: every cell
-  within 50 km); a mention looks in every cell within 30 km (a district: 80 km).
-- ``c:<CC>``: a member placed at region or country level in CC; looked up by the same. A town and
-  a country-level report are compared only when one names the other's place (``n:`` keys): a
-  country holds too many incidents to compare each report with all of them.
-- ``n:<skeleton>``: a member's place name and the names in its clause (the resolver may have
-  chosen the wrong one); a mention looks up the same of its own.
-- ``*``: a member that is nowhere in particular (a continent, no country and no coordinates);
-  every mention looks it up.
+- ``g:<i>:<j>``, a grid cell of ``CELL_DEG`` degrees: a town or finer place is filed in its cell (a
+  district in every cell within 50 km); a mention looks in every cell within 30 km (a district:
+  80 km). Each cell row records the place kind, so two confident towns of one precision, which
+  never link, do not even meet.
+- ``t:<CC>:<province>`` and ``r:<CC>:<province>``: a town and its province meet.
+- ``c:<CC>``: region and country places of one country meet. A town and a whole country do not:
+  only a clause naming the other's place links them.
+- ``n:<skeleton>``: a mention's own place name and the names in its clause, for a resolver that
+  chose the wrong name of the clause, and for mentions with no usable place.
+- ``*``: a member with no usable place and no name; every mention looks it up.
 
 Time buckets are ``BUCKET_DAYS`` days; a member spanning more than ``LONG_SPAN_DAYS`` sits in one
 "long" bucket with its dates, and one without an event date in the "undated" bucket, which every
-search reads. The reach matches the
-place and date gates of :func:`harmwatch.link.score.score_pair` (twice the place tolerance; dates
-within the blocking window), so blocking only skips pairs that could not link anyway.
+search reads. Each row also carries a bit mask of the member's type groups, so a mention reads only
+rows of types it may link with.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from ..model import EVENT_TYPES, Mention, Place
 from .features import (
@@ -36,10 +35,11 @@ from .features import (
     FAMILIES,
     FINE,
     MIN_NAME,
-    STOPWORDS,
     TOLERANCE_KM,
     date_range,
     is_confident,
+    names_in,
+    place_class,
     place_rank,
     skeleton,
 )
@@ -51,9 +51,6 @@ UNDATED = -2  # the bucket of members with no date at all
 CELL_DEG = 0.25
 WILDCARD = "*"
 _KM_PER_DEG = 111.32
-_NAME_WORDS = 3
-_CAPITALISED = re.compile(r"[^\W\d_][\w'’]*")
-_CONNECTORS = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "ez", "es", "bin", "ibn", "of"})
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,7 @@ def place_kind(place: Place) -> int:
 def wanted_places(m: Mention) -> int:
     """The place kinds of grid-cell rows a mention can link with: a confident fine place skips its own."""
     place = m.where
-    if place is None or not _is_fine(place) or not is_confident(place):
+    if place is None or place_class(place) != "fine" or not is_confident(place):
         return ALL_PLACES
     return ALL_PLACES ^ place_kind(place)
 
@@ -143,35 +140,6 @@ def cells_within(lat: float, lon: float, km: float) -> list[str]:
     return sorted({f"g:{i}:{j % columns}" for i in range(i_lo, i_hi + 1) for j in range(j_lo, j_hi + 1)})
 
 
-@lru_cache(maxsize=16384)
-def names_in(text: str) -> frozenset[str]:
-    """Name keys for runs of one to three words that start with a capital (connectors allowed inside).
-
-    A sentence's first word is capitalised anyway ("Gunmen", "Security forces"): it starts no run.
-    """
-    words = [(m.group(), m.group()[:1].isupper(), _opens_sentence(text, m.start()))
-             for m in _CAPITALISED.finditer(text)]
-    out: set[str] = set()
-    for i, (_, upper, first) in enumerate(words):
-        if not upper or first:
-            continue
-        run: list[str] = []
-        for word, up, _ in words[i:i + _NAME_WORDS]:
-            if not up and word.casefold() not in _CONNECTORS:
-                break
-            run.append(word)
-            if up and word.casefold() not in STOPWORDS:
-                key = skeleton(" ".join(run))
-                if len(key) >= MIN_NAME:
-                    out.add(f"n:{key}")
-    return frozenset(out)
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'“‘(")
-    return not before or before[-1] in ".!?:\n"
-
-
 def _place_name_key(place: Place) -> str | None:
     key = skeleton(place.name)
     return f"n:{key}" if len(key) >= MIN_NAME else None
@@ -189,47 +157,56 @@ def _time_blocks(m: Mention, keys: dict[str, int]) -> Iterator[Block]:
         yield from (Block(k, b, mask | keys[k]) for k in sorted(keys) for b in buckets(*span))
 
 
-def _is_fine(place: Place) -> bool:
-    return place.precision in FINE and place.lat is not None and place.lon is not None
+def _names(m: Mention) -> dict[str, int]:
+    """The mention's own place name and the names in its clause, as keys that match any place kind."""
+    keys = {f"n:{k}" for k in names_in(m.evidence.text)}
+    if m.where is not None and (own := _place_name_key(m.where)) is not None:
+        keys.add(own)
+    return dict.fromkeys(keys, ALL_PLACES)
+
+
+def _province(place: Place) -> str | None:
+    return f"{place.country.upper()}:{place.admin1}" if place.country and place.admin1 else None
 
 
 def filed_keys(m: Mention) -> dict[str, int]:
     """The keys a linked mention is filed under, each with its place bits (every kind but for cells)."""
-    place = m.where
-    names = dict.fromkeys(names_in(m.evidence.text), ALL_PLACES)
-    if place is None:
-        return names or {WILDCARD: ALL_PLACES}
-    keys: dict[str, int] = {}
-    if _is_fine(place):
+    place, kind = m.where, place_class(m.where)
+    keys = _names(m)
+    if kind == "nowhere" or place is None:
+        return keys or {WILDCARD: ALL_PLACES}
+    province = _province(place)
+    if kind == "fine":
         assert place.lat is not None and place.lon is not None
-        keys = dict.fromkeys(cells_within(place.lat, place.lon, _spread_km(place.precision)), place_kind(place))
-    elif place.country and place.precision in ("region", "country"):
-        keys[f"c:{place.country.upper()}"] = ALL_PLACES
-    else:
-        keys[WILDCARD] = ALL_PLACES
-    if (name := _place_name_key(place)) is not None:
-        keys[name] = ALL_PLACES
-    # The resolver may have chosen another name of the clause: the clause's names are filed too.
-    return {**keys, **names}
+        keys.update(dict.fromkeys(cells_within(place.lat, place.lon, _spread_km(place.precision)),
+                                  place_kind(place)))
+        if province:
+            keys[f"t:{province}"] = ALL_PLACES
+        return keys
+    assert place.country is not None
+    keys[f"c:{place.country.upper()}"] = ALL_PLACES
+    if kind == "region" and province:
+        keys[f"r:{province}"] = ALL_PLACES
+    return keys
 
 
 def wanted_keys(m: Mention) -> set[str]:
-    """The keys a new mention looks up.
-
-    A mention without a place, or with a doubtful one, finds incidents through the names in its
-    clause; one that names nothing known finds only incidents that are nowhere in particular.
-    """
-    place = m.where
-    keys = {WILDCARD, *names_in(m.evidence.text)}
-    if place is None:
+    """The keys a new mention looks up: its cells, province or country, and names; and ``*``."""
+    place, kind = m.where, place_class(m.where)
+    keys = {WILDCARD, *_names(m)}
+    if kind == "nowhere" or place is None:
         return keys
-    if (name := _place_name_key(place)) is not None:
-        keys.add(name)
-    if _is_fine(place):
+    province = _province(place)
+    if kind == "fine":
         assert place.lat is not None and place.lon is not None
         keys.update(cells_within(place.lat, place.lon, reach_km(place.precision)))
-    elif place.country and place.precision in ("region", "country"):
-        keys.add(f"c:{place.country.upper()}")
+        if province:
+            keys.add(f"r:{province}")
+        return keys
+    assert place.country is not None
+    keys.add(f"c:{place.country.upper()}")
+    if kind == "region" and province:
+        keys.add(f"t:{province}")
     return keys
 
 

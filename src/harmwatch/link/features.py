@@ -22,6 +22,8 @@ DATE_SLACK_DAYS = 1  # date ranges this far apart may still be one event told lo
 NEXT_DAY = 0.1  # two exact days one apart: most likely two events ("the day after the market attack")
 DISAGREEING_FIGURES = 0.25  # the figure feature when every shared figure disagrees
 UNPLACED = 0.4  # a mention without a place: slightly against, since it could be any nearby event
+DOUBTFUL_TOWNS = 0.25  # two nearby towns, one of them a doubtful resolution: unlikely, not impossible
+CONTAINED = 0.6  # a town in the province a report names
 NEARBY_CLAUSES = 2  # mentions this close in one document usually tell one event
 LOW_CONFIDENCE = 0.65  # a resolved place scored below this may be the wrong place with the same name
 FINE: tuple[str, ...] = ("exact", "neighbourhood", "city", "district")
@@ -122,18 +124,21 @@ def coarser_precision(a: Place, b: Place) -> str:
 
 @lru_cache(maxsize=8192)
 def folded_name(name: str) -> str:
-    """A place name without accents, hamzas, articles or punctuation: "Ma‘arrat an Nu‘mān" -> "maarratnuman"."""
+    """A place name without accents, hamzas, articles or punctuation: "Ma‘arrat an-Nu‘mān" -> "maarratnuman"."""
     plain = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(c for c in plain if c.isalnum() or c.isspace())
-    words = [w for w in letters.split() if w not in _ARTICLES]
-    return "".join(words)
+    letters = "".join(c if c.isalnum() else " " if c in _SEPARATORS else "" for c in plain)
+    return "".join(w for w in letters.split() if w not in _ARTICLES)
 
 
 _VOWELS = str.maketrans("eiou", "aaaa")
+_SEPARATORS = frozenset(" \t\n-\u2010\u2011\u2013\u2014/,.")
 _ARTICLES = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "the"})
 MIN_NAME = 3  # shorter name skeletons match too much
 NAMED_IN_TEXT = 0.75  # one report's place is named in the other's clause: the resolver may have erred
-_MAX_NAME_WORDS = 3
+_NAME_WORDS = 3
+_CAPITALISED = re.compile(r"[^\W\d_][\w'’]*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_CONNECTORS = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "ez", "es", "bin", "ibn", "of"})
 
 
 @lru_cache(maxsize=65536)
@@ -147,22 +152,38 @@ def skeleton(words: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def named_skeletons(text: str) -> frozenset[str]:
-    """The skeletons of every run of one to three words in ``text`` (articles dropped)."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in _ARTICLES]
-    out = set()
-    for i in range(len(words)):
-        for n in range(1, _MAX_NAME_WORDS + 1):
-            if i + n <= len(words):
-                key = skeleton(" ".join(words[i:i + n]))
+def names_in(text: str) -> frozenset[str]:
+    """Name keys for runs of one to three words that start with a capital (connectors allowed inside).
+
+    A sentence's first word is capitalised anyway ("Gunmen", "Security forces"): it starts no run.
+    """
+    words = [(_POSSESSIVE.sub("", m.group()), m.group()[:1].isupper(), _opens_sentence(text, m.start()))
+             for m in _CAPITALISED.finditer(text)]
+    out: set[str] = set()
+    for i, (_, upper, first) in enumerate(words):
+        if not upper or first:
+            continue
+        run: list[str] = []
+        for word, up, _ in words[i:i + _NAME_WORDS]:
+            if not up and word.casefold() not in _CONNECTORS:
+                break
+            run.append(word)
+            if up and word.casefold() not in STOPWORDS:
+                key = skeleton(" ".join(run))
                 if len(key) >= MIN_NAME:
                     out.add(key)
     return frozenset(out)
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
+
+
 def named_in(place: Place, text: str) -> bool:
+    """Whether ``text`` names ``place`` (a capitalised run of words with the place's skeleton)."""
     key = skeleton(place.name)
-    return len(key) >= MIN_NAME and key in named_skeletons(text)
+    return len(key) >= MIN_NAME and key in names_in(text)
 
 
 def is_confident(p: Place) -> bool:
@@ -170,55 +191,91 @@ def is_confident(p: Place) -> bool:
     return not 0.0 < p.score < LOW_CONFIDENCE
 
 
-def _by_codes(a: Place, b: Place, coarser: str) -> float | None:
-    """Country and region codes decide coarse comparisons; None when they cannot."""
-    if coarser in ("country", "continent") and a.country and b.country:
-        if a.country.upper() != b.country.upper():
-            return NEUTRAL if coarser == "continent" else 0.0
-        return _SAME_COARSE[coarser] if a.precision == b.precision else NEUTRAL
-    if coarser == "region" and a.country and b.country:
-        if a.country.upper() != b.country.upper():
-            return 0.0
-        if a.admin1 and b.admin1:
-            if a.admin1 != b.admin1:
-                return 0.0
-            return _SAME_COARSE["region"] if a.precision == b.precision else NEUTRAL + 0.1
-    return None
+def place_class(p: Place | None) -> str:
+    """How a place can be compared: ``fine`` (a town or finer, with coordinates), ``region`` or
+    ``country`` (with a country code), or ``nowhere`` (no place, a continent, or too little known)."""
+    if p is None:
+        return "nowhere"
+    if p.precision in FINE:
+        return "fine" if p.lat is not None and p.lon is not None else "nowhere"
+    if p.precision in ("region", "country") and p.country:
+        return p.precision
+    return "nowhere"
+
+
+def _same_country(a: Place, b: Place) -> bool:
+    return bool(a.country and b.country and a.country.upper() == b.country.upper())
+
+
+def _fine_pair(a: Place, b: Place) -> float:
+    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    near = max(0.0, 1.0 - haversine_km(a.lat, a.lon, b.lat, b.lon) / (2 * TOLERANCE_KM[coarser_precision(a, b)]))
+    if near == 0.0:
+        return 0.0
+    if a.precision == b.precision and folded_name(a.name) != folded_name(b.name):
+        # Two towns are two places, however near; unless the resolver was unsure of one.
+        return DOUBTFUL_TOWNS if not (is_confident(a) and is_confident(b)) else 0.0
+    return NEUTRAL + NEUTRAL * near
+
+
+def _fine_in_coarse(fine: Place, coarse: Place) -> float:
+    """A town in its province is compatible; a town and a whole country are not comparable."""
+    if coarse.precision == "region" and _same_country(fine, coarse) and fine.admin1 and fine.admin1 == coarse.admin1:
+        return CONTAINED
+    return 0.0
+
+
+def _coarse_pair(a: Place, b: Place) -> float:
+    if not _same_country(a, b):
+        return 0.0
+    if a.precision == b.precision == "region":
+        return _SAME_COARSE["region"] if a.admin1 and a.admin1 == b.admin1 else 0.0
+    return _SAME_COARSE["country"] if a.precision == b.precision else NEUTRAL
 
 
 def _raw_place_score(a: Place, b: Place) -> float:
     if a.geonameid and a.geonameid == b.geonameid:
-        return 1.0
-    coarser = coarser_precision(a, b)
-    by_code = _by_codes(a, b, coarser)
-    if by_code is not None:
-        return by_code
-    same_name = folded_name(a.name) == folded_name(b.name)
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return 1.0 if same_name and a.precision == b.precision else NEUTRAL
-    km = haversine_km(a.lat, a.lon, b.lat, b.lon)
-    near = max(0.0, 1.0 - km / (2 * TOLERANCE_KM[coarser]))
-    if coarser not in FINE:
-        return min(near, NEUTRAL + 0.1) if near > 0 else 0.0
-    if a.precision == b.precision and not same_name:
-        # Two different named places of one kind (two towns) are two places, however near: a gate,
-        # unless one clause names the other's place (place_score) or the resolver was unsure.
-        return 0.0
-    return NEUTRAL + NEUTRAL * near if near > 0 else 0.0
+        return 1.0 if a.precision in FINE else _SAME_COARSE.get(a.precision, 1.0)
+    ca, cb = place_class(a), place_class(b)
+    if ca == cb == "fine":
+        return _fine_pair(a, b)
+    if ca == "fine":
+        return _fine_in_coarse(a, b)
+    if cb == "fine":
+        return _fine_in_coarse(b, a)
+    return _coarse_pair(a, b)
+
+
+def _names_of(p: Place | None, text: str) -> frozenset[str]:
+    own = skeleton(p.name) if p is not None else ""
+    return names_in(text) | ({own} if len(own) >= MIN_NAME else set())
+
+
+def _unplaced(a: Place | None, b: Place | None, text_a: str, text_b: str) -> float:
+    """When one side is nowhere in particular, only names link: its clause must name the other's place."""
+    names_a, names_b = _names_of(a, text_a), _names_of(b, text_b)
+    if place_class(a) == place_class(b) == "nowhere":
+        if names_a & names_b:
+            return NAMED_IN_TEXT
+        return UNPLACED if not names_a and not names_b else 0.0
+    placed = b if place_class(a) == "nowhere" else a
+    assert placed is not None
+    key = skeleton(placed.name)
+    return NAMED_IN_TEXT if key in (names_a if placed is b else names_b) else 0.0
 
 
 def place_score(a: Place | None, b: Place | None, text_a: str = "", text_b: str = "") -> float:
     """1 for the same place, falling with distance scaled by the coarser precision; 0 when incompatible.
 
-    A place the resolver was unsure of only half counts, and never rules a link out. When the
-    places differ but one mention's place is named in the other's clause (``text_a``, ``text_b``),
-    the resolver probably chose another name of that clause: the places count as compatible.
+    Two towns are different places (unless the resolver was unsure of one); a town sits in its
+    province but is not compared with a whole country. When one mention's place is named in the
+    other's clause (``text_a``, ``text_b``), the resolver probably chose another name of that
+    clause: the places count as compatible. A mention with no usable place links only by name.
     """
-    if a is None or b is None:
-        return UNPLACED
+    if place_class(a) == "nowhere" or place_class(b) == "nowhere":
+        return _unplaced(a, b, text_a, text_b)
+    assert a is not None and b is not None
     raw = _raw_place_score(a, b)
-    if not (is_confident(a) and is_confident(b)):
-        raw = max(0.2, NEUTRAL + (raw - NEUTRAL) / 2)
     if raw < NAMED_IN_TEXT and ((text_b and named_in(a, text_b)) or (text_a and named_in(b, text_a))):
         return NAMED_IN_TEXT
     return raw

@@ -10,7 +10,7 @@ from itertools import combinations
 from ..errors import LinkError
 from ..model import DATE_PRECISIONS, Document, Incident, Link, Mention, Place, When
 from .claims import claims_of, fuse
-from .features import place_rank
+from .features import FAMILIES, place_rank
 from .registry import SourceRegistry, load_registry
 from .sources import count_stories, story_groups
 
@@ -25,7 +25,8 @@ SPECIFICITY: tuple[str, ...] = (
     "industrial_disaster", "crime", "diplomatic", "responsibility_claim", "other",
 )
 WEAK_SOURCE_KINDS = frozenset({"comment", "social_media", "party"})
-_ACCEPTING = frozenset({"reported", "claimed"})  # a responsibility claim said as fact or by the claimant
+# Attacks with one perpetrator: who did it can be disputed (not battles or protests, which have two sides).
+ONE_SIDED = (FAMILIES[0] | FAMILIES[2]) - {"armed_clash"}
 
 
 def _specificity(event_type: str) -> float:
@@ -80,6 +81,33 @@ def _names(m: Mention) -> frozenset[str]:
     return frozenset(a.name.casefold() for a in m.perpetrators)
 
 
+def _accepts(m: Mention) -> bool:
+    """A party claiming an attack itself ("Islamic State claimed responsibility"), not an accusation."""
+    return (m.type == "responsibility_claim" and m.certainty == "claimed"
+            and bool(m.claimed_by or m.perpetrators))
+
+
+def _sides(m: Mention) -> frozenset[int]:
+    return frozenset(a.inter for a in m.perpetrators if a.inter)
+
+
+def _contested(voices: Sequence[Mention]) -> bool:
+    """Competing perpetrators of a one-sided attack, or a blamed party denying responsibility.
+
+    Two attributions compete when they share neither an actor nor a side (ACLED ``inter`` code:
+    "the police" and "Iraqi forces" are both state forces). Battles and protests have two sides by
+    nature, so their actors never compete.
+    """
+    blamed = sorted({(_names(m), _sides(m)) for m in voices if m.perpetrators and m.certainty != "denied"
+                     and m.type in ONE_SIDED}, key=lambda x: sorted(x[0]))
+    if any(a.isdisjoint(b) and (not sa or not sb or sa.isdisjoint(sb)) for (a, sa), (b, sb) in
+           combinations(blamed, 2)):
+        return True
+    denied = {n for m in voices if m.type == "responsibility_claim" and m.certainty == "denied"
+              for n in _names(m)}
+    return any(denied & names for names, _ in blamed)
+
+
 def grade_of(mentions: Sequence[Mention], documents: Sequence[Document], groups: Sequence[int],
              registry: SourceRegistry) -> str:
     """confirmed, contested, fair or weak (``discounted`` is a reviewer's decision only).
@@ -88,12 +116,9 @@ def grade_of(mentions: Sequence[Mention], documents: Sequence[Document], groups:
     by credible sources in mentions that are not reader comments.
     """
     voices = [m for m in mentions if m.status == "asserted" and m.section != "comment"]
-    if any(m.type == "responsibility_claim" and m.perpetrators and m.certainty in _ACCEPTING for m in voices):
+    if any(_accepts(m) for m in voices):
         return "confirmed"
-    blamed = sorted({_names(m) for m in voices if m.perpetrators and m.certainty != "denied"}, key=sorted)
-    denied = {n for m in voices if m.type == "responsibility_claim" and m.certainty == "denied"
-              for n in _names(m)}
-    if any(a.isdisjoint(b) for a, b in combinations(blamed, 2)) or any(denied & b for b in blamed):
+    if _contested(voices):
         return "contested"
     heard = {m.doc_sha256 for m in voices}
     credible = [d.sha256 in heard and registry.kind_of(d.source) not in WEAK_SOURCE_KINDS for d in documents]

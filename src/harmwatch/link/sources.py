@@ -80,7 +80,8 @@ def document_shingles(document: Document) -> frozenset[str]:
 def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int]]:
     """Pairs of documents worth comparing: all of them, or for many documents those sharing a shingle.
 
-    A shingle found in more than COMMON_SHINGLE documents (a stock phrase) does not make pairs.
+    A shingle found in more than COMMON_SHINGLE documents pairs each with the next only: copies of a
+    story still join through the union-find, and a stock phrase costs no more than its documents.
     """
     n = len(texts)
     if n <= ALL_PAIRS:
@@ -92,8 +93,10 @@ def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int
             postings.setdefault(shingle, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for docs in postings.values():
-        if 1 < len(docs) <= COMMON_SHINGLE:
+        if len(docs) <= COMMON_SHINGLE:
             pairs.update((docs[a], docs[b]) for a in range(len(docs)) for b in range(a + 1, len(docs)))
+        else:  # neighbours only: copies of one story still join, through the union-find
+            pairs.update(zip(docs, docs[1:], strict=False))
     yield from sorted(pairs)
 
 
