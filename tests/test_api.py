@@ -331,6 +331,16 @@ def test_bad_review_requests_are_4xx_and_change_nothing(api, action, body, statu
     assert _snapshot(api.db) == before
 
 
+@pytest.mark.parametrize("content", [b'{"text": NaN}', b'{"text": "\\ud800"}', b'{"text": 1e999}', b'{"t\\udfff": 1}'])
+def test_invalid_values_that_json_cannot_echo_are_422(api, content):
+    target = _by_place(api.db, "Homs")
+    before = _snapshot(api.db)
+    response = httpx.post(f"{api.url}/api/incidents/{target.id}/note", content=content, timeout=20,
+                          headers={"Authorization": f"Bearer {api.reviewer}", "Content-Type": "application/json"})
+    assert response.status_code == 422 and "not valid" in response.json()["error"]
+    assert _snapshot(api.db) == before
+
+
 def test_merging_an_aggregate_into_an_event_is_refused(api):
     event, tally = _by_place(api.db, "Aleppo", "shelling"), _by_place(api.db, "Aleppo", scope="aggregate")
     response = _post(api, f"/api/incidents/{event.id}/merge", {"incidents": [tally.id]}, api.reviewer)

@@ -214,7 +214,8 @@ class _Reports:
         out = []
         for d in docs:
             kind, town, offset, text = d.text.split("|")
-            out.append((_mention(int(d.id[3:]), kind, TOWNS.get(town), int(offset), 1, text),))
+            m = _mention(int(d.id[3:]), kind, TOWNS.get(town), int(offset), 1, text)
+            out.append((replace(m, doc_sha256=d.sha256),))
         return out
 
 

@@ -272,11 +272,20 @@ def test_compatible_type_families_link(type_a, type_b):
     assert score >= LINK_THRESHOLD
 
 
-@pytest.mark.parametrize("coarse", [SYRIA, Place("Syria", None, None, "country", country="SY")])
-def test_country_level_place_is_compatible_with_a_place_inside(coarse):
-    a, b = mention(doc("d1"), where=coarse), mention(doc("d2", source="Outlet B"), where=ALEPPO)
-    place = dict(score_pair(a, b)[1])["place"]
-    assert 0 < place < 1
+ALEPPO_PROVINCE = Place("Aleppo Governorate", 36.25, 37.5, "region", country="SY", admin1="Aleppo")
+
+
+@pytest.mark.parametrize(("coarse", "text", "expected"), [
+    (SYRIA, "Air strikes in Syria killed 12.", 0.0),            # a whole country is no place for a town
+    (SYRIA, "Air strikes on Aleppo killed 12.", NAMED_IN_TEXT),  # ... unless the clause names the town
+    (Place("Syria", None, None, "country", country="SY"), "Air strikes in Syria killed 12.", 0.0),
+    (ALEPPO_PROVINCE, "Air strikes in the province killed 12.", 0.6),  # the town's own province
+    (replace(ALEPPO_PROVINCE, admin1="Idlib"), "Air strikes in the province killed 12.", 0.0),
+])
+def test_a_town_and_a_coarse_place(coarse, text, expected):
+    a = mention(doc("d1"), where=coarse, evidence=text)
+    b = mention(doc("d2", source="Outlet B"), where=replace(ALEPPO, admin1="Aleppo"))
+    assert dict(score_pair(a, b)[1])["place"] == expected
 
 
 def test_day_gap_of_one_still_matches_but_less():
@@ -581,7 +590,9 @@ SARAQIB = Place("Saraqib", 35.86, 36.81, "city", geonameid="163806", country="SY
     (SARMIN, replace(SARAQIB, score=0.55), "", 0.25),            # a doubtful place: softened, never a gate
     (SARMIN, SARAQIB, "Shells hit a mosque near Saraqib.", NAMED_IN_TEXT),  # the clause names the other place
     (ALEPPO, ALEPPO_DISTRICT, "", pytest.approx(0.98, abs=0.02)),  # a neighbourhood inside the city
-    (None, SARAQIB, "", UNPLACED),
+    (None, SARAQIB, "", 0.0),                                     # no place: only names link
+    (None, SARAQIB, "Jets hit a bakery in Saraqib.", NAMED_IN_TEXT),
+    (None, None, "", UNPLACED),                                     # two mentions that name nothing
     (SYRIA, SYRIA, "", pytest.approx(0.55)),                       # two reports naming only the country
 ])
 def test_place_score(a, b, text_a, expected):

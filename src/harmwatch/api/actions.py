@@ -60,11 +60,12 @@ def _record_simple(store: Store, decision: Review) -> ActionResult:
     with store.transaction():
         before = store.incident(decision.incident_id)
         stored = review_store.record(store, decision)
-        store.put_incident(before)  # put_incident applies every decision, the new one included
-        after = store.incident(decision.incident_id)
-        after_record: Any = after.to_dict() if decision.action != "note" else {"note": decision.note}
-        review_store.audit(store, stored, decision.incident_id,
-                           before.to_dict() if decision.action != "note" else None, after_record)
+        if decision.action == "note":  # a remark changes nothing but the history
+            review_store.audit(store, stored, decision.incident_id, None, {"note": decision.note})
+        else:
+            store.put_incident(before)  # put_incident applies every decision, the new one included
+            after = store.incident(decision.incident_id)
+            review_store.audit(store, stored, decision.incident_id, before.to_dict(), after.to_dict())
     return ActionResult(stored, (decision.incident_id,))
 
 

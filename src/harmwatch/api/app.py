@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -203,7 +204,25 @@ def create_app(settings: Settings, *, api: ApiSettings | None = None, store_open
     return app
 
 
+def _safe(text: object) -> str:
+    """``text`` as a string JSON can carry (lone surrogates escaped), at most 200 characters."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")[:200]
+
+
+def _invalid(exc: RequestValidationError) -> JSONResponse:
+    """422 naming each invalid part; the offending values are not echoed (they may not even encode)."""
+    detail = [{"loc": [_safe(p) for p in e.get("loc", ())], "msg": _safe(e.get("msg", "")),
+               "type": _safe(e.get("type", ""))} for e in exc.errors()[:20]]
+    where = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in detail[:5])
+    return JSONResponse({"error": f"the request is not valid ({where}); fix it and send it again.",
+                         "detail": detail}, status_code=422)
+
+
 def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _invalid(exc)
+
     @app.exception_handler(HarmwatchError)
     async def harmwatch_error(request: Request, exc: HarmwatchError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=_status(exc))

@@ -85,6 +85,11 @@ def _known(gaz: Gazetteer, name: str, whole: bool) -> bool:
 def _context_at(text: str, base: int, words: list[re.Match[str]], i: int, taken: bytearray,
                 gaz: Gazetteer, out: list[tuple[int, int]]) -> int:
     """Length in words of the longest known name starting at word ``i`` (0 if none); appends its span."""
+    gaz.context_keys()
+    # Normalised with the next word, as an article is only one before a name ("El Paso").
+    first = normalize_name(" ".join(w.group() for w in words[i:i + 2])).split()
+    if not first or first[0] not in gaz.context_first_words:
+        return 0  # no context name starts with this word: skip the longer tries
     starts = i == 0 or words[i - 1].group() in _CONTEXT_STOP or words[i - 1].group() in _BEFORE_OK
     for n in range(min(len(words) - i, _MAX_WORDS), 0, -1):
         ends = i + n == len(words) or words[i + n].group().casefold().rstrip(",.;:") in _AFTER_OK

@@ -36,6 +36,7 @@ from .sources import ALT, DEMONYM, PRECISION, PRIMARY, Entry, all_entries
 GAZETTEER_VERSION = 4
 FUZZY = 4  # match kind of a rapidfuzz hit, weaker than every exact kind
 FUZZY_THRESHOLD = 90.0  # rapidfuzz ratio (0-100) a fuzzy key must reach
+_FUZZY_PREFIX = 3  # a typo in the first letters is rare, and scanning fewer keys keeps lookups fast
 CONTEXT_TOWN = 100_000  # a town this big is named unambiguously enough to inform other names
 USER_FILE = "user-gazetteer.sqlite"
 USER_REASON = "user gazetteer"
@@ -195,6 +196,7 @@ class Gazetteer:
         self._cache: dict[tuple[str, int, bool], list[Match]] = {}
         self._neighbours: dict[str, frozenset[str]] | None = None
         self._context: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+        self.context_first_words: frozenset[str] = frozenset()  # first words of context_keys, once read
 
     @classmethod
     def open(cls, path: Path | None = None, *, countries: Collection[str] | None = None) -> Gazetteer:
@@ -262,10 +264,10 @@ class Gazetteer:
         return sorted(set(keys))
 
     def _fuzzy(self, key: str, limit: int) -> list[Match]:
-        """Keys within FUZZY_THRESHOLD of ``key`` that share its first two characters and length."""
+        """Keys within FUZZY_THRESHOLD of ``key`` that share its first three characters and length."""
         if len(key) < 6:
             return []
-        lo = key[:2]
+        lo = key[:_FUZZY_PREFIX]
         hi = lo[:-1] + chr(ord(lo[-1]) + 1)
         keys = self._keys_between(lo, hi, len(key))
         found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=3)
@@ -305,6 +307,7 @@ class Gazetteer:
         if self._context is None:
             rows = self._conn.execute("SELECT key, kind FROM main.context").fetchall()
             self._context = tuple(frozenset(k for k, d in rows if d == kind) for kind in range(3))  # type: ignore
+            self.context_first_words = frozenset(k.split()[0] for k, _ in rows if k)
         assert self._context is not None
         return self._context
 

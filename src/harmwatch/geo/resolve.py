@@ -106,7 +106,22 @@ def _lookup(gaz: Gazetteer, name: _Name) -> list[Match]:
     return [m for m in found if not (m.kind == ABBR and len(name.query) <= 2 and not name.query.isupper())]
 
 
-def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[str]]:
+@dataclass(frozen=True)
+class _Siblings:
+    """What a name's candidates say about each other, computed once per name."""
+
+    primaries: tuple[Place, ...]  # places whose own name this is
+    towns: tuple[Place, ...]  # towns among the candidates
+    country_alias: bool  # a country goes by this name ("Iran", "Lebanon")
+
+    @classmethod
+    def of(cls, cands: list[Match]) -> _Siblings:
+        return cls(tuple(s.place for s in cands if s.kind == PRIMARY),
+                   tuple(s.place for s in cands if s.place.feature in TOWN_FEATURES),
+                   any(s.place.feature == "PCLI" and s.kind <= ALT for s in cands))
+
+
+def _prior(m: Match, name: _Name, sib: _Siblings) -> tuple[float, list[str]]:
     """What the name alone says: feature, kind of match, population."""
     p = m.place
     pop = min(math.log10(p.population + 1) / 7, 1.0)
@@ -122,16 +137,16 @@ def _prior(m: Match, name: _Name, siblings: list[Match]) -> tuple[float, list[st
     if name.admin_hint and p.feature in ("ADM1", "ADM2"):
         score += 0.5
         why.append("named as a region")
-    elif p.feature == "ADM1" and any(s.place.feature in TOWN_FEATURES and inside(s.place, p)
-                                     and s.place.population >= _CAPITAL_SHARE * p.population for s in siblings):
+    elif p.feature == "ADM1" and any(t.population >= _CAPITAL_SHARE * p.population and inside(t, p)
+                                     for t in sib.towns):
         # "Aleppo" alone is the city, not the governorate named after it, when the city is most of
         # it; "Quebec" is the province (its capital holds a twentieth of its people).
         score -= _NAMESAKE_REGION_PENALTY
-    if m.kind == ALT and any(s.kind == PRIMARY and not inside(p, s.place) for s in siblings):
+    if m.kind == ALT and any(not inside(p, q) for q in sib.primaries):
         # A place's own name outranks another place's alternate name ("Paris" for Swainsboro), but
         # not that of the region named after it ("New York" for New York City).
         score -= _ALT_PENALTY
-    if p.feature in _LOCAL and any(s.place.feature == "PCLI" and s.kind <= ALT for s in siblings):
+    if p.feature in _LOCAL and sib.country_alias:
         # "Iran" is the country unless the text says otherwise ("Lebanon, Ohio").
         score -= _COUNTRY_NAMESAKE_PENALTY
     if p.population:
@@ -146,6 +161,13 @@ class _Focus:
     countries: dict[str, float]
     regions: dict[tuple[str | None, str | None], float]
     points: list[tuple[str, float, float]]  # (name key, lat, lon) of local places
+    near_memo: dict[str | None, float] = field(default_factory=dict)  # country -> its neighbours' share
+
+    def neighbour_share(self, country: str | None, neighbours: frozenset[str]) -> float:
+        share = self.near_memo.get(country)
+        if share is None:
+            share = self.near_memo[country] = min(1.0, sum(self.countries.get(n, 0.0) for n in neighbours))
+        return share
 
 
 def _focus(groups: list[_Group], picks: dict[str, Match | None]) -> _Focus:
@@ -190,7 +212,7 @@ def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str]) -> tuple[float
     score, why = 0.0, []
     region = 0.0
     share = focus.countries.get(p.country or "", 0.0)
-    near = min(1.0, sum(focus.countries.get(n, 0.0) for n in neighbours))
+    near = focus.neighbour_share(p.country, neighbours)
     if share or near:
         score += _FOCUS_WEIGHT * share + _NEIGHBOUR_WEIGHT * near
         why.append(f"country focus {p.country} {share:.2f}" + (f" (neighbours {near:.2f})" if near else ""))
@@ -350,7 +372,8 @@ def _groups(gaz: Gazetteer, names: list[_Name]) -> list[_Group]:
     for key, occ in by_key.items():
         first = names[occ[0]]
         cands = _lookup(gaz, first) if key else []
-        priors = [_prior(m, first, cands) for m in cands]
+        sib = _Siblings.of(cands)
+        priors = [_prior(m, first, sib) for m in cands]
         out.append(_Group(key, occ, cands, [p for p, _ in priors], [w for _, w in priors]))
     return out
 

@@ -19,7 +19,7 @@ from .claims import interval, overlaps
 NEUTRAL = 0.5
 PUBLISHED_LAG_DAYS = 3  # with no event date, the event is taken to be at most this old at publication
 DATE_SLACK_DAYS = 1  # date ranges this far apart may still be one event told loosely ("late Sunday")
-NEXT_DAY = 0.1  # two exact days one apart: most likely two events ("the day after the market attack")
+NEXT_DAY = 0.1  # dates one day apart: most likely two events ("the day after the market attack")
 DISAGREEING_FIGURES = 0.25  # the figure feature when every shared figure disagrees
 UNPLACED = 0.4  # a mention without a place: slightly against, since it could be any nearby event
 DOUBTFUL_TOWNS = 0.25  # two nearby towns, one of them a doubtful resolution: unlikely, not impossible
@@ -123,14 +123,20 @@ def coarser_precision(a: Place, b: Place) -> str:
 
 
 @lru_cache(maxsize=8192)
-def folded_name(name: str) -> str:
-    """A place name without accents, hamzas, articles or punctuation: "Ma‘arrat an-Nu‘mān" -> "maarratnuman"."""
+def folded_words(name: str) -> list[str]:
+    """A place name's words without accents, hamzas, articles or punctuation."""
     plain = unicodedata.normalize("NFKD", name.casefold())
     letters = "".join(c if c.isalnum() else " " if c in _SEPARATORS else "" for c in plain)
-    return "".join(w for w in letters.split() if w not in _ARTICLES)
+    return [w for w in letters.split() if w not in _ARTICLES]
 
 
-_VOWELS = str.maketrans("eiou", "aaaa")
+def folded_name(name: str) -> str:
+    """"Ma‘arrat an-Nu‘mān" -> "maarratnuman"."""
+    return "".join(folded_words(name))
+
+
+_VOWELS = str.maketrans("eiouy", "aaaaa")
+_FINAL_H = re.compile(r"(?<=[aeiou])h\b")  # "Hawijah" and "Hawija", "Talbiseh" and "Talbisa"
 _SEPARATORS = frozenset(" \t\n-\u2010\u2011\u2013\u2014/,.")
 _ARTICLES = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", "the"})
 MIN_NAME = 3  # shorter name skeletons match too much
@@ -143,11 +149,10 @@ _CONNECTORS = frozenset({"al", "el", "ar", "as", "an", "ad", "at", "az", "ash", 
 
 @lru_cache(maxsize=65536)
 def skeleton(words: str) -> str:
-    """A name folded past spelling variants: every vowel one "a", repeats collapsed.
-
-    "Talbiseh" and "Tallbīsah" both give "talbasah"; "Douma" and "Dūmā" give "dama".
+    """A name folded past spelling variants: every vowel (and y) one "a", a final "-ah" as "-a",
+    repeats collapsed. "Talbiseh" and "Tallbīsah" both give "talbasa"; "Douma" and "Dūmā" "dama".
     """
-    folded = folded_name(words).translate(_VOWELS)
+    folded = _FINAL_H.sub("a", " ".join(folded_words(words))).translate(_VOWELS).replace(" ", "")
     return "".join(c for i, c in enumerate(folded) if i == 0 or c != folded[i - 1])
 
 
@@ -155,23 +160,23 @@ def skeleton(words: str) -> str:
 def names_in(text: str) -> frozenset[str]:
     """Name keys for runs of one to three words that start with a capital (connectors allowed inside).
 
-    A sentence's first word is capitalised anyway ("Gunmen", "Security forces"): it starts no run.
+    A sentence's first word is capitalised anyway ("Gunmen", "Security forces"): alone it is no name.
     """
     words = [(_POSSESSIVE.sub("", m.group()), m.group()[:1].isupper(), _opens_sentence(text, m.start()))
              for m in _CAPITALISED.finditer(text)]
     out: set[str] = set()
-    for i, (_, upper, first) in enumerate(words):
-        if not upper or first:
+    for i, (head, upper, first) in enumerate(words):
+        if not upper or head.casefold() in STOPWORDS:
             continue
         run: list[str] = []
-        for word, up, _ in words[i:i + _NAME_WORDS]:
-            if not up and word.casefold() not in _CONNECTORS:
+        for k, (word, up, opens) in enumerate(words[i:i + _NAME_WORDS]):
+            if k and (opens or not up and word.casefold() not in _CONNECTORS):
                 break
             run.append(word)
-            if up and word.casefold() not in STOPWORDS:
-                key = skeleton(" ".join(run))
-                if len(key) >= MIN_NAME:
-                    out.add(key)
+            # A sentence's first word alone is no name; followed by more of a name it is one.
+            if up and word.casefold() not in STOPWORDS and (not first or len(run) > 1):
+                keys = (skeleton(" ".join(run)), skeleton(head)) if first else (skeleton(" ".join(run)),)
+                out.update(key for key in keys if len(key) >= MIN_NAME)
     return frozenset(out)
 
 
@@ -252,16 +257,14 @@ def _names_of(p: Place | None, text: str) -> frozenset[str]:
 
 
 def _unplaced(a: Place | None, b: Place | None, text_a: str, text_b: str) -> float:
-    """When one side is nowhere in particular, only names link: its clause must name the other's place."""
+    """When one side is nowhere in particular, only names link: the two must name a place in common.
+
+    Two mentions that name nothing at all stay comparable (both are filed under ``*``).
+    """
     names_a, names_b = _names_of(a, text_a), _names_of(b, text_b)
-    if place_class(a) == place_class(b) == "nowhere":
-        if names_a & names_b:
-            return NAMED_IN_TEXT
-        return UNPLACED if not names_a and not names_b else 0.0
-    placed = b if place_class(a) == "nowhere" else a
-    assert placed is not None
-    key = skeleton(placed.name)
-    return NAMED_IN_TEXT if key in (names_a if placed is b else names_b) else 0.0
+    if names_a & names_b:
+        return NAMED_IN_TEXT
+    return UNPLACED if not names_a and not names_b else 0.0
 
 
 def place_score(a: Place | None, b: Place | None, text_a: str = "", text_b: str = "") -> float:
@@ -291,7 +294,7 @@ def date_score(a: Mention, b: Mention) -> float:
         return 0.0
     span = max((ra[1] - ra[0]).days, (rb[1] - rb[0]).days) + 1
     if gap > 0:
-        return NEXT_DAY if span == 1 else 0.3
+        return NEXT_DAY  # ranges that miss each other, even by a day, most likely hold two events
     # Overlapping: the chance that both name the same day, never below neutral.
     return NEUTRAL + NEUTRAL / span
 
