@@ -114,6 +114,6 @@ def demo_summary(store: Store, settings: Settings, stored: int, present: int) ->
         f"  harmwatch incidents --db {settings.db}            list every incident",
         f"  harmwatch show --db {settings.db} INCIDENT_ID     claims and evidence side by side",
         f"  harmwatch export --db {settings.db} --format geojson --output incidents.geojson",
-        f"  harmwatch serve --db {settings.db}               the dashboard at http://127.0.0.1:8000/",
+        f"  harmwatch serve --db {settings.db}               the dashboard at http://127.0.0.1:8765/",
     ]
     return "\n".join(out)
