@@ -513,3 +513,34 @@ def store_url(request, tmp_path):
 
 
 # --- linking-gold fixtures ---
+
+
+@pytest.fixture(scope="session")
+def linking_gold_score(extractor, geo_gazetteer, tmp_path_factory):
+    """The linking gold set run once through the real pipeline and scored (harmwatch.link.evaluate)."""
+    from pathlib import Path
+
+    from harmwatch.config import Settings
+    from harmwatch.link.evaluate import evaluate
+
+    db = tmp_path_factory.mktemp("linking-gold") / "gold.db"
+    gold = Path(__file__).parent / "data" / "linking" / "gold.jsonl"
+    return evaluate(gold, db, Settings(db=str(db), home=geo_gazetteer.path.parent), extractor)
+
+
+@pytest.fixture(scope="session")
+def linking_seed_incidents(extractor, geo_gazetteer, tmp_path_factory):
+    """The incidents (interfaces.md section 4 dicts) of ../shared/seeds, ingested and processed once."""
+    from pathlib import Path
+
+    from harmwatch.config import Settings
+    from harmwatch.ingest import ingest
+    from harmwatch.pipeline import process
+    from harmwatch.store import open_store
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    db = tmp_path_factory.mktemp("linking-seeds") / "seeds.db"
+    with open_store(db) as store:
+        ingest(store, [seeds], Settings(db=str(db), home=geo_gazetteer.path.parent))
+        process(store, extractor)
+        return [inc.to_dict() for inc in store.incidents()]

@@ -80,7 +80,8 @@ def test_injection_in_every_filter_is_refused_or_searched_literally(api, endpoin
     with httpx.Client(base_url=api.url, timeout=20) as client:
         for name in (*TEXT_FILTERS, *CODE_FILTERS, *ENDPOINT_FILTERS[endpoint]):
             # Free text gets every payload; codes, dates, boxes and numbers a few (they are all refused alike).
-            payloads = (*SQL_PAYLOADS, *ODD_PAYLOADS) if name in TEXT_FILTERS else (*SQL_PAYLOADS[:3], *ODD_PAYLOADS[:4])
+            few = (*SQL_PAYLOADS[:3], *ODD_PAYLOADS[:4])
+            payloads = (*SQL_PAYLOADS, *ODD_PAYLOADS) if name in TEXT_FILTERS else few
             for payload in payloads:
                 r = client.get(f"{endpoint}?{name}={quote(payload)}")
                 assert r.status_code in (200, 400, 422), (name, payload, r.status_code, r.text[:300])

@@ -201,7 +201,9 @@ def test_a_large_incident_is_compared_through_its_first_and_latest_members(tmp_p
                 store.add_document(_document(int(m.doc_id[3:])))
                 store.save_mention(m, "inc-big", None)
             store.put_incident(replace(_incident("inc-big", stored[0]), mentions=tuple(m.id for m in stored)))
-        (members,) = blocking.members_for_scoring(store._db, ["inc-big"]).values()
+        (size,) = blocking.candidate_sizes(store._db, stored[0], *blocking_window(stored[0])).values()
+        assert size == n
+        (members,) = blocking.members_for_scoring(store._db, {"inc-big": size}).values()
     ids = [m.id for m in members]
     expected = stored[:blocking.FIRST_MEMBERS] + stored[-blocking.RECENT_MEMBERS:]
     assert ids == [m.id for m in expected]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import load_bench
 
+from conftest import load_bench
 from harmwatch.config import Settings
 from harmwatch.ingest import ingest
 from harmwatch.pipeline import process

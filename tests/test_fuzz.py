@@ -11,11 +11,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import load_bench
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from conftest import load_bench
 from harmwatch.config import Settings
 from harmwatch.extract import chunks
 from harmwatch.model import Document, sha256_hex

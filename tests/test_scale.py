@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -16,8 +15,8 @@ from harmwatch.errors import ConfigError
 from harmwatch.model import Document, Mention
 from harmwatch.pipeline import process
 from harmwatch.report import demo_corpus
-from harmwatch.scale import ExtractorSpec, dask_client, extract_batch, process_on_dask
 from harmwatch.scale import cluster as cluster_module
+from harmwatch.scale import dask_client, extract_batch, process_on_dask
 from harmwatch.store import open_store
 
 HARMWATCH = [sys.executable, "-c", "from harmwatch.cli import main; main()"]
@@ -130,7 +129,7 @@ def test_dask_client_needs_one_of_workers_or_scheduler(workers, scheduler):
 
 @pytest.fixture(scope="module")
 def cluster():
-    """A LocalCluster of 2 worker processes (1 thread each), shared by this module's cluster tests."""
+    """A LocalCluster of 2 worker processes (1 thread each) for the ``--scheduler`` tests."""
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -155,43 +154,23 @@ def test_existing_scheduler_gives_the_single_process_record(cluster, store_url, 
         assert _record(store) == expected
 
 
-def test_real_extractor_on_two_workers_gives_the_single_process_record(cluster, demo_db, geo_gazetteer,
-                                                                      tmp_path):
-    """spaCy and the gazetteer load once per worker; incidents and claims equal the plain run's."""
-    from harmwatch.config import Settings
-    from harmwatch.ingest import ingest
-
+def test_cli_workers_give_the_single_process_record(demo_db, hw_env, tmp_path):
+    """``harmwatch process --workers 2``: a LocalCluster of 2 processes, spaCy and the gazetteer loaded once
+    per worker; the demo corpus gives the same incidents and claims as the plain run (``demo_db``)."""
     db, _ = demo_db
     with open_store(db) as store:
         expected = _record(store)
-    with open_store(tmp_path / "dask.db") as store:
-        ingest(store, [demo_corpus()], Settings(db=str(tmp_path / "dask.db"), home=geo_gazetteer.path.parent))
-        spec = ExtractorSpec(geo_gazetteer.path)
-        report = process_on_dask(store, spec, scheduler=cluster.scheduler_address)
-        assert report.documents == expected[2]["documents"]
-        assert _record(store) == expected
     assert expected[1], "the demo corpus gives claims"
-
-
-def test_cli_process_with_workers(hw_env, tmp_path):
-    """``harmwatch process --workers 2`` starts its own LocalCluster and processes every document."""
-    db = str(tmp_path / "cli.db")
-    corpus = tmp_path / "in"
-    corpus.mkdir()
-    for i, (source, _, text) in enumerate(TOY_CORPUS[:3]):
-        (corpus / f"r{i}.txt").write_text(f"On Monday, shelling killed {i + 3} civilians in Aleppo, {source} said.\n"
-                                          f"{text}\n", encoding="utf-8")
+    target = str(tmp_path / "dask.db")
     env = {**os.environ, **hw_env}
-    run = HARMWATCH
-    subprocess.run([*run, "ingest", "--db", db, str(corpus)], env=env, check=True, capture_output=True)
-    done = subprocess.run([*run, "process", "--db", db, "--workers", "2"], env=env, capture_output=True,
-                          text=True, timeout=300)
+    subprocess.run([*HARMWATCH, "ingest", "--db", target, str(demo_corpus())], env=env, check=True,
+                   capture_output=True)
+    done = subprocess.run([*HARMWATCH, "process", "--db", target, "--workers", "2"], env=env, capture_output=True,
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "3 documents processed" in done.stderr
-    with open_store(db) as store:
-        assert store.counts()["processed"] == 3
-        assert store.counts()["mentions"] >= 3
-        assert json.dumps([i.to_dict() for i in store.incidents()])  # readable back
+    assert f"{expected[2]['documents']} documents processed" in done.stderr
+    with open_store(target) as store:
+        assert _record(store) == expected
 
 
 def test_process_refuses_workers_with_scheduler(hw_env, tmp_path):

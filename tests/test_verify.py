@@ -46,7 +46,8 @@ def _cli(*args: str):
 
 def _dump(db: str) -> list[tuple]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT sha256, doc_id, raw, text, seq, processed_at FROM documents ORDER BY seq").fetchall()
+        sql = "SELECT sha256, doc_id, raw, text, seq, processed_at FROM documents ORDER BY seq"
+        return conn.execute(sql).fetchall()
 
 
 # Each corruption: SQL run against the documents row of the victim (a doc_id), as an attacker or bit rot would.

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import _friendly, _settings, db_option
 from .errors import StoreError
 from .model import sha256_hex
 
@@ -81,21 +80,30 @@ def _existing(db: str) -> str:
     return db
 
 
-@click.command(name="verify")
-@db_option
-@_friendly
-def verify_command(db: str | None) -> None:
-    """Check that every stored original still hashes to its recorded SHA-256 (exit 2 if not)."""
-    from .store import open_store
+def _verify_command() -> click.Command:
+    # Built once cli.py has defined its helpers: cli.py imports this module at its end.
+    from .cli import _friendly, _settings, db_option
 
-    with open_store(_existing(_settings(db).db)) as store:
-        report = verify(store)
-    for mismatch in report.mismatches:
-        click.echo(f"mismatch: {mismatch.describe()}", err=True)
-    for problem in report.integrity or ():
-        click.echo(f"integrity: {problem}", err=True)
-    click.echo(report.summary(), err=True)
-    if not report.ok:
-        click.echo("harmwatch: the record no longer matches what was ingested; restore the database from a "
-                   "backup, or re-ingest the originals listed above into a new database.", err=True)
-        sys.exit(2)
+    @click.command(name="verify")
+    @db_option
+    @_friendly
+    def verify_command(db: str | None) -> None:
+        """Check that every stored original still hashes to its recorded SHA-256 (exit 2 if not)."""
+        from .store import open_store
+
+        with open_store(_existing(_settings(db).db)) as store:
+            report = verify(store)
+        for mismatch in report.mismatches:
+            click.echo(f"mismatch: {mismatch.describe()}", err=True)
+        for problem in report.integrity or ():
+            click.echo(f"integrity: {problem}", err=True)
+        click.echo(report.summary(), err=True)
+        if not report.ok:
+            click.echo("harmwatch: the record no longer matches what was ingested; restore the database "
+                       "from a backup, or re-ingest the originals listed above into a new database.", err=True)
+            sys.exit(2)
+
+    return verify_command
+
+
+verify_command = _verify_command()

@@ -15,7 +15,7 @@ document is parsed whole instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,17 +89,18 @@ class Triage:
         """One Doc per text with the spaCy model's annotations (not yet harmwatch's)."""
         plans = [parts(t) for t in texts]
         plans = [p if _worth_it(t, p) else [Part(0, len(t), True)] for t, p in zip(texts, plans, strict=True)]
-        parsed = iter(self._run(self.model_only, (t[p.start:p.end] for t, pl in zip(texts, plans, strict=True)
-                                                  for p in pl if p.parse), batch_size))
-        named = iter(self._run(self.ner_only, (t[p.start:p.end] for t, pl in zip(texts, plans, strict=True)
-                                               for p in pl if not p.parse), batch_size))
+        # Each run completes before the next: select_pipes changes the shared nlp while it is active.
+        parsed = iter(self._run(self.model_only, [t[p.start:p.end] for t, pl in zip(texts, plans, strict=True)
+                                                  for p in pl if p.parse], batch_size))
+        named = iter(self._run(self.ner_only, [t[p.start:p.end] for t, pl in zip(texts, plans, strict=True)
+                                               for p in pl if not p.parse], batch_size))
         return [self._join(text, [next(parsed) if p.parse else _flat_lines(next(named)) for p in plan])
                 for text, plan in zip(texts, plans, strict=True)]
 
-    def _run(self, enabled: list[str], texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+    def _run(self, enabled: list[str], texts: list[str], batch_size: int) -> list[Doc]:
         disabled = [n for n in self.nlp.pipe_names if n not in enabled]
         with self.nlp.select_pipes(disable=disabled):
-            yield from self.nlp.pipe(texts, batch_size=batch_size)
+            return list(self.nlp.pipe(texts, batch_size=batch_size))
 
     def _join(self, text: str, pieces: list[Doc]) -> Doc:
         from spacy.tokens import Doc
@@ -108,7 +109,7 @@ class Triage:
             return pieces[0]
         joined = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])  # type: ignore[call-arg]
         if joined.text != text:  # the tokenizer cut differently at a seam: parse the document whole
-            return next(self._run(self.model_only, [text], 1))
+            return self._run(self.model_only, [text], 1)[0]
         return joined
 
     def finish(self, doc: Doc) -> Doc:

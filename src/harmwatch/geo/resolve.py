@@ -275,7 +275,6 @@ def _score_pass(groups: list[_Group], picks: dict[str, Match | None] | None,
 
 def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int, str]]) -> None:
     """Containment bonuses, which depend only on the candidates: "X in Y" helps X's places inside Y."""
-    by_key = {g.key: g for g in groups}
     group_of = {i: g for g in groups for i in g.occurrences}
     for g in groups:
         g.static = [0.0] * len(g.cands)
@@ -284,7 +283,7 @@ def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int
         gi, gj = group_of[i], group_of[j]
         if gi is gj:
             continue
-        outer = [m.place for m in _viable(gj, names, links, by_key, group_of)]
+        outer = [m.place for m in _viable(gj, links, group_of)]
         for c, m in enumerate(gi.cands):
             if any(inside(m.place, o) for o in outer):
                 gi.static[c] += _CONTAINER_BONUS / len(gi.occurrences)
@@ -298,8 +297,8 @@ def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int
                     gj.static_why[c].append("contains a named place")
 
 
-def _viable(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]], by_key: dict[str, _Group],
-            group_of: dict[int, _Group], depth: int = 0) -> list[Match]:
+def _viable(g: _Group, links: dict[int, tuple[int, str]], group_of: dict[int, _Group],
+            depth: int = 0) -> list[Match]:
     """Candidates of ``g`` that fit its own container ("Lewis County, Idaho"), else all of them."""
     if depth > 3:
         return g.cands
@@ -308,7 +307,7 @@ def _viable(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]], by
             outer_group = group_of[links[i][0]]
             if outer_group is g:
                 continue
-            outer = [m.place for m in _viable(outer_group, names, links, by_key, group_of, depth + 1)]
+            outer = [m.place for m in _viable(outer_group, links, group_of, depth + 1)]
             fit = [m for m in g.cands if any(inside(m.place, o) for o in outer)]
             if fit:
                 return fit

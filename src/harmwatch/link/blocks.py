@@ -38,11 +38,10 @@ from .features import (
     TOLERANCE_KM,
     date_range,
     is_confident,
-    names_in,
     place_class,
     place_rank,
-    skeleton,
 )
+from .names import names_in, skeleton
 
 BUCKET_DAYS = 2
 LONG_SPAN_DAYS = 31

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 
-from ..link.blocks import LONG, UNDATED, Block, blocks_of, buckets, wanted_keys, wanted_mask, wanted_places
+from ..link.blocks import LONG, UNDATED, blocks_of, buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
 from .db import Database
 
@@ -26,13 +26,13 @@ MAX_WINDOW_DAYS = 400  # a wider search window is not split into buckets: every 
 DECODED_MENTIONS = 65536  # decoded member records kept between look-ups (a few hundred MiB at most)
 _CHUNK = 400  # SQLite allows 999 parameters a statement; keys go in chunks below that
 
-_UPSERT = (
-    "INSERT INTO link_blocks (scope, key, bucket, incident_id, mask, date_lo, date_hi) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key, bucket, incident_id) DO UPDATE SET "
-    "mask = mask | excluded.mask, "
+_UPSERT_HEAD = "INSERT INTO link_blocks (scope, key, bucket, incident_id, mask, date_lo, date_hi) VALUES "
+_UPSERT_TAIL = (
+    " ON CONFLICT (scope, key, bucket, incident_id) DO UPDATE SET mask = mask | excluded.mask, "
     "date_lo = MIN(COALESCE(date_lo, excluded.date_lo), COALESCE(excluded.date_lo, date_lo)), "
     "date_hi = MAX(COALESCE(date_hi, excluded.date_hi), COALESCE(excluded.date_hi, date_hi))"
 )
+_ROWS_PER_STATEMENT = 100  # 7 parameters a row, under SQLite's 999
 
 
 def _iso(day: date | None) -> str | None:
@@ -41,9 +41,13 @@ def _iso(day: date | None) -> str | None:
 
 def file_mention(db: Database, m: Mention, incident_id: str) -> None:
     """File an asserted mention under its keys for ``incident_id`` (others never link: not filed)."""
-    for block in blocks_of(m):
-        db.execute(_UPSERT, (m.scope, block.key, block.bucket, incident_id, block.mask, _iso(block.date_lo),
-                             _iso(block.date_hi)))
+    rows = [(m.scope, b.key, b.bucket, incident_id, b.mask, _iso(b.date_lo), _iso(b.date_hi)) for b in blocks_of(m)]
+    # One row per (key, bucket): a multi-row INSERT must not name the same row twice.
+    unique = list({r[1:3]: r for r in rows}.values())
+    for i in range(0, len(unique), _ROWS_PER_STATEMENT):
+        chunk = unique[i:i + _ROWS_PER_STATEMENT]
+        db.execute(_UPSERT_HEAD + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + _UPSERT_TAIL,
+                   [v for row in chunk for v in row])
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -53,19 +57,25 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
 
 def candidate_ids(db: Database, m: Mention, start: date | None, end: date | None) -> list[str]:
     """Incidents of ``m``'s scope filed under a key ``m`` looks up, in [start, end] (None: open)."""
+    return sorted(candidate_sizes(db, m, start, end))[:MAX_CANDIDATES]
+
+
+def candidate_sizes(db: Database, m: Mention, start: date | None, end: date | None) -> dict[str, int]:
+    """Candidate incident ids with their stored member counts (0 for one founded in the open batch)."""
     keys = sorted(wanted_keys(m))
     dated = start is not None and end is not None and (end - start).days <= MAX_WINDOW_DAYS
     bucket_list = [*buckets(start, end), LONG, UNDATED] if start is not None and end is not None and dated else []
-    found: set[str] = set()
+    found: dict[str, int] = {}
     for chunk in _chunks(keys):
-        sql = (f"SELECT incident_id, bucket, date_lo, date_hi FROM link_blocks WHERE scope = ? "
-               f"AND key IN ({', '.join('?' * len(chunk))}) AND (mask & ?) != 0 AND (mask & ?) != 0")
+        sql = (f"SELECT b.incident_id, b.bucket, b.date_lo, b.date_hi, COALESCE(i.n_mentions, 0) AS n "
+               f"FROM link_blocks b LEFT JOIN incidents i ON i.id = b.incident_id WHERE b.scope = ? "
+               f"AND b.key IN ({', '.join('?' * len(chunk))}) AND (b.mask & ?) != 0 AND (b.mask & ?) != 0")
         params: list[object] = [m.scope, *chunk, wanted_mask(m.type), wanted_places(m)]
         if bucket_list:
-            sql += f" AND bucket IN ({', '.join('?' * len(bucket_list))})"
+            sql += f" AND b.bucket IN ({', '.join('?' * len(bucket_list))})"
             params += bucket_list
-        found.update(r["incident_id"] for r in db.all(sql, params) if _in_window(r, start, end))
-    return sorted(found)[:MAX_CANDIDATES]
+        found.update((r["incident_id"], r["n"]) for r in db.all(sql, params) if _in_window(r, start, end))
+    return found
 
 
 def _in_window(row: dict[str, object], start: date | None, end: date | None) -> bool:
@@ -79,26 +89,22 @@ def _in_window(row: dict[str, object], start: date | None, end: date | None) -> 
             and (start is None or hi is None or str(hi) >= start.isoformat()))
 
 
-def members_for_scoring(db: Database, incident_ids: Sequence[str]) -> dict[str, list[Mention]]:
-    """Each incident's members in processing order; a large incident gives its first and latest ones.
+def members_for_scoring(db: Database, sizes: dict[str, int]) -> dict[str, list[Mention]]:
+    """Each candidate incident's members in processing order; a large one gives its first and latest.
 
-    The size comes from the stored incident row (an incident founded in the open batch has none yet
-    and counts as small), so small incidents are read in one query and large ones one by one.
+    ``sizes`` maps incident ids to their stored member counts (``candidate_sizes``): small incidents
+    are read in one query, large ones one by one. At most MAX_CANDIDATES incidents, by id.
     """
+    chosen = sorted(sizes)[:MAX_CANDIDATES]
     cap = RECENT_MEMBERS + FIRST_MEMBERS
-    large: set[str] = set()
-    for chunk in _chunks(list(incident_ids)):
-        rows = db.all(f"SELECT id FROM incidents WHERE id IN ({', '.join('?' * len(chunk))}) "
-                      "AND n_mentions > ?", [*chunk, cap])
-        large.update(r["id"] for r in rows)
     found: dict[str, list[Mention]] = {}
-    small = [i for i in incident_ids if i not in large]
+    small = [i for i in chosen if sizes[i] <= cap]
     for chunk in _chunks(small):
         rows = db.all(f"SELECT incident_id, data FROM mentions WHERE incident_id IN "
                       f"({', '.join('?' * len(chunk))}) ORDER BY incident_id, rowid", chunk)
         for r in rows:
             found.setdefault(r["incident_id"], []).append(decoded(r["data"]))
-    for incident_id in sorted(large):
+    for incident_id in (i for i in chosen if sizes[i] > cap):
         rows = db.all(
             "SELECT * FROM (SELECT rowid AS r, data FROM mentions WHERE incident_id = ? ORDER BY rowid DESC "
             "LIMIT ?) UNION SELECT * FROM (SELECT rowid AS r, data FROM mentions WHERE incident_id = ? "
@@ -116,15 +122,15 @@ def decoded(data: str) -> Mention:
 
 
 def reindex_incident(db: Database, incident_id: str) -> int:
-    """File ``incident_id`` again from its members (after a merge or split); returns the rows written."""
-    db.execute("DELETE FROM link_blocks WHERE incident_id = ?", (incident_id,))
-    count = 0
-    for row in db.all("SELECT data FROM mentions WHERE incident_id = ?", (incident_id,)):
-        m = Mention.from_record(json.loads(row["data"]))
-        blocks: list[Block] = blocks_of(m)
-        file_mention(db, m, incident_id)
-        count += len(blocks)
-    return count
+    """File ``incident_id`` again from its current members (after a reviewer's merge or split).
+
+    Rows of members that left stay behind; they are harmless (the incident is scored on the
+    members it has) and ``fill`` clears them. Returns the number of members filed.
+    """
+    rows = db.all("SELECT data FROM mentions WHERE incident_id = ?", (incident_id,))
+    for row in rows:
+        file_mention(db, decoded(row["data"]), incident_id)
+    return len(rows)
 
 
 def is_empty(db: Database) -> bool:

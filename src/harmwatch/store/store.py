@@ -178,7 +178,7 @@ class Store:
         incident gives only its first and latest members (``store.blocking``).
         """
         if mention is not None:
-            return blocking.members_for_scoring(self._db, blocking.candidate_ids(self._db, mention, start, end))
+            return blocking.members_for_scoring(self._db, blocking.candidate_sizes(self._db, mention, start, end))
         conditions, params = ["i.scope = ?"], [scope]
         if end is not None:
             conditions.append("(i.date_start IS NULL OR i.date_start <= ?)")
