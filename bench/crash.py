@@ -157,20 +157,19 @@ def run_to_end(args: list[str], env: dict[str, str]) -> None:
         raise RuntimeError(f"harmwatch {' '.join(args[:1])} failed ({done.returncode}): {done.stderr[-2000:]}")
 
 
-def run_and_kill(args: list[str], env: dict[str, str], reached: Callable[[], bool], delay: float,
+def run_and_kill(args: list[str], env: dict[str, str], value: Callable[[], int], target: int, fraction: float,
                  timeout: float = 1800) -> bool:
-    """Run the command; SIGKILL it ``delay`` s after ``reached()`` turns true. False if it finished first."""
+    """Run the command; once ``value()`` reaches ``target``, wait ``fraction`` of the time its last step took,
+    then SIGKILL it (False if it finished first).
+
+    With ``fraction`` below 1 the kill lands inside the next step (the next document of an ingest, the next
+    batch of a process run: its extraction or its commit), not after the run has ended.
+    """
     with tempfile.TemporaryFile() as err:
         # A session of its own: the kill reaches any helper process the command starts, and nothing else.
         proc = subprocess.Popen(cli(*args), env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         try:
-            deadline = time.monotonic() + timeout
-            while proc.poll() is None and time.monotonic() < deadline:
-                if reached():
-                    time.sleep(delay)
-                    break
-                time.sleep(0.005)
-            if proc.poll() is None:
+            if _await(proc, value, target, fraction, time.monotonic() + timeout):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 return True
@@ -182,6 +181,21 @@ def run_and_kill(args: list[str], env: dict[str, str], reached: Callable[[], boo
             err.seek(0)
             raise RuntimeError(f"harmwatch {args[0]} failed ({proc.returncode}): {err.read()[-2000:]!r}")
         return False
+
+
+def _await(proc: subprocess.Popen[bytes], value: Callable[[], int], target: int, fraction: float,
+           deadline: float) -> bool:
+    """True when it is time to kill ``proc``; False if it ended first."""
+    seen, changed, step = value(), time.monotonic(), 0.0
+    while proc.poll() is None and time.monotonic() < deadline:
+        now_value, now = value(), time.monotonic()
+        if now_value != seen:
+            seen, changed, step = now_value, now, now - changed
+        if now_value >= target:
+            time.sleep(fraction * step)
+            return proc.poll() is None
+        time.sleep(0.001)
+    return proc.poll() is None
 
 
 @dataclass
@@ -225,13 +239,15 @@ def _kill_one(db: str, corpus: Path, n_docs: int, rng: random.Random, env: dict[
     ingest_left = n_docs - now["documents"]
     if ingest_left and (not log.kills or now["processed"] == now["documents"] or rng.random() < 0.4):
         target = now["documents"] + rng.randint(0, max(0, ingest_left - 2))
-        args, key, delay = ["ingest", "--db", db, str(corpus)], "documents", rng.uniform(0, 0.01)
+        args, key, fraction = ["ingest", "--db", db, str(corpus)], "documents", 0.0
     elif now["documents"] > now["processed"]:
-        target = now["processed"] + rng.randint(0, max(0, now["documents"] - now["processed"] - batch_size))
-        args, key, delay = ["process", "--db", db, "--batch-size", str(batch_size)], "processed", rng.uniform(0, 0.3)
+        left = now["documents"] - now["processed"]
+        target = now["processed"] + rng.randint(min(1, left - batch_size), max(0, left - batch_size))
+        args, key = ["process", "--db", db, "--batch-size", str(batch_size)], "processed"
+        fraction = rng.random()
     else:
         return False
-    if run_and_kill(args, env, lambda: progress()[key] >= target, delay):
+    if run_and_kill(args, env, lambda: progress()[key], target, fraction):
         after = progress()
         log.kills.append((args[0], after["documents"], after["processed"]))
         log.integrity_failures += [f"after kill {len(log.kills)}: {p}" for p in _integrity(db)]
