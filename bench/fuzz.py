@@ -277,6 +277,8 @@ PATHOLOGICAL: dict[str, tuple[str, Callable[[], bytes]]] = {
     "NUL byte in text": (".txt", lambda: b"Shelling killed 3\x00 civilians."),
     "NUL byte in JSON": (".json", lambda: b'{"text": "a\x00b"}'),
     "escaped NUL in JSON": (".json", lambda: b'{"text": "killed 3\\u0000 civilians"}'),
+    "unpaired surrogate escape in JSONL": (".jsonl", lambda: b'{"text": "half an emoji \\ud83d here"}\n'
+                                                             b'{"text": "fine"}\n'),
     "NUL byte in feed": (".xml", lambda: b'<rss version="2.0"><channel><item><description>a\x00</description>'
                                          b"</item></channel></rss>"),
     "U+2028 inside a JSONL string": (".jsonl", lambda: '{"text": "line\u2028break\u2029para"}\n'.encode()),
@@ -470,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a case counts as hung")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds before a case counts as hung")
     parser.add_argument("--no-extract", action="store_true", help="ingest only; skip the extractor")
     parser.add_argument("--home", default=None, help="HARMWATCH_HOME holding the gazetteer [default: from env]")
     args = parser.parse_args(argv)

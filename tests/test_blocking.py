@@ -20,9 +20,9 @@ from harmwatch.link.blocks import (
     LONG,
     UNDATED,
     blocks_of,
-    buckets,
     cells_within,
     filed_mask,
+    search_buckets,
     wanted_keys,
     wanted_mask,
     wanted_places,
@@ -63,7 +63,7 @@ def _mention(i: int, event_type: str, where: Place | None, day_offset: int | Non
 
 _mentions = st.builds(
     _mention, st.integers(0, 10**6), st.sampled_from(EVENT_TYPES), st.sampled_from(PLACES),
-    st.one_of(st.none(), st.integers(-3, 3)), st.sampled_from([1, 1, 3, 40]),
+    st.one_of(st.none(), st.integers(-3, 3)), st.sampled_from([1, 1, 3, 12, 40, 500]),
     st.builds(lambda t, town: t.format(town=town), st.sampled_from(TEXTS), st.sampled_from(sorted(TOWNS))),
 )
 
@@ -81,7 +81,7 @@ def reaches(a: Mention, b: Mention) -> bool:
             assert block.date_lo is not None and block.date_hi is not None
             if block.date_lo <= end and block.date_hi >= start:
                 return True
-        elif block.bucket in buckets(start, end):
+        elif block.bucket in search_buckets(start, end):
             return True
     return False
 

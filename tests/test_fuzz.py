@@ -71,6 +71,7 @@ EXPECTED: dict[str, tuple[int, tuple[str, ...]]] = {
     "CSV with an unclosed quote": (0, ("ParseError",)),
     "NUL byte in text": (0, ("DecodeError",)), "NUL byte in JSON": (0, ("DecodeError",)),
     "escaped NUL in JSON": (0, ("ParseError",)), "NUL byte in feed": (0, ("DecodeError",)),
+    "unpaired surrogate escape in JSONL": (1, ("ParseError",)),
     "U+2028 inside a JSONL string": (1, ()), "RTL, bidi controls and combining marks": (1, ()),
     "zero-width characters everywhere": (1, ()), "100,000 newlines": (1, ()), "a 5,000-digit number": (1, ()),
     "invalid UTF-8": (0, ("DecodeError",)), "UTF-16 feed": (0, ("DecodeError",)),

@@ -1,9 +1,11 @@
 """The link stage: Mentions -> Incidents.
 
-Blocking (:func:`blocking_window`), pairwise scoring (:func:`score_pair`), assignment to the best
+The date window and blocking keys of a mention (:func:`blocking_window`, :mod:`.blocks`), pairwise
+features and scoring (:mod:`.features`, :mod:`.names`, :func:`score_pair`), assignment to the best
 candidate incident (:func:`assign`), claim fusion (:func:`claims_of`, :func:`fuse`), and the incident
-record with its sources and grade (:func:`build_incident`). Everything here is pure; the process loop
-owns the store.
+record with its sources and grade (:func:`build_incident`). These are pure; :mod:`.session` runs
+them over a batch against the store (``process`` calls it), and :mod:`.evaluate` scores linking
+against a gold clustering.
 """
 
 from __future__ import annotations

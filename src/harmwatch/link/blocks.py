@@ -16,10 +16,11 @@ not link anyway (``tests/test_blocking.py`` checks this on random pairs).
   chose the wrong name of the clause, and for mentions with no usable place.
 - ``*``: a member with no usable place and no name; every mention looks it up.
 
-Time buckets are ``BUCKET_DAYS`` days; a member spanning more than ``LONG_SPAN_DAYS`` sits in one
-"long" bucket with its dates, and one without an event date in the "undated" bucket, which every
-search reads. Each row also carries a bit mask of the member's type groups, so a mention reads only
-rows of types it may link with.
+Time buckets are ``BUCKET_DAYS`` days; a member spanning more than ``SHORT_SPAN_DAYS`` ("this
+month") is filed in ``WIDE_BUCKET_DAYS`` buckets instead, one spanning more than ``LONG_SPAN_DAYS``
+in one "long" bucket with its dates, and one without an event date in the "undated" bucket; a
+search reads the buckets of its window of each kind. Each row also carries a bit mask of the
+member's type groups, so a mention reads only rows of types it may link with.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ..model import EVENT_TYPES, Mention, Place
 from .features import (
@@ -44,9 +46,12 @@ from .features import (
 from .names import names_in, skeleton
 
 BUCKET_DAYS = 2
-LONG_SPAN_DAYS = 31
-LONG = -1  # the bucket of members whose dates span more than LONG_SPAN_DAYS
-UNDATED = -2  # the bucket of members with no date at all
+WIDE_BUCKET_DAYS = 32  # the buckets of members spanning more than SHORT_SPAN_DAYS ("this month")
+SHORT_SPAN_DAYS = 8
+LONG_SPAN_DAYS = 400  # beyond this a member sits in the one long bucket, with its dates
+LONG = -1
+UNDATED = -2  # the bucket of members with no event date, read by every search
+_WIDE = -3  # wide buckets are numbered -3, -4, ... so that they never meet the short ones
 CELL_DEG = 0.25
 WILDCARD = "*"
 _KM_PER_DEG = 111.32
@@ -91,6 +96,7 @@ def _type_bit(event_type: str) -> int:
     return 1 << EVENT_TYPES.index(event_type) if event_type in EVENT_TYPES else 0
 
 
+@lru_cache(maxsize=256)
 def filed_mask(event_type: str) -> int:
     """The type groups a member is filed under: its type and its families ("other": any)."""
     if event_type == "other":
@@ -102,6 +108,7 @@ def filed_mask(event_type: str) -> int:
     return _type_bit(event_type) | sum(1 << (_FAMILY_BIT + i) for i in families) or 1 << _ANY_BIT
 
 
+@lru_cache(maxsize=256)
 def wanted_mask(event_type: str) -> int:
     """The type groups a mention of ``event_type`` can link with (the type gate of ``score_pair``)."""
     if event_type == "other" or event_type not in EVENT_TYPES:
@@ -113,8 +120,23 @@ def bucket_of(day: date) -> int:
     return day.toordinal() // BUCKET_DAYS
 
 
+def _wide_of(day: date) -> int:
+    return _WIDE - day.toordinal() // WIDE_BUCKET_DAYS
+
+
 def buckets(start: date, end: date) -> range:
+    """The short buckets of the days from ``start`` to ``end``."""
     return range(bucket_of(start), bucket_of(end) + 1)
+
+
+def wide_buckets(start: date, end: date) -> range:
+    """The wide buckets of the days from ``start`` to ``end``."""
+    return range(_wide_of(end), _wide_of(start) + 1)
+
+
+def search_buckets(start: date, end: date) -> list[int]:
+    """Every bucket a search over [start, end] reads: short, wide, long and undated."""
+    return [*buckets(start, end), *wide_buckets(start, end), LONG, UNDATED]
 
 
 def reach_km(precision: str) -> float:
@@ -128,7 +150,8 @@ def _spread_km(precision: str) -> float:
     return max(0.0, reach_km(precision) - reach_km("city"))
 
 
-def cells_within(lat: float, lon: float, km: float) -> list[str]:
+@lru_cache(maxsize=65536)  # reports keep naming the same towns
+def cells_within(lat: float, lon: float, km: float) -> tuple[str, ...]:
     """Grid cells that overlap the circle of radius ``km`` around (lat, lon)."""
     dlat = km / _KM_PER_DEG
     i_lo, i_hi = math.floor((lat - dlat) / CELL_DEG), math.floor((lat + dlat) / CELL_DEG)
@@ -136,7 +159,7 @@ def cells_within(lat: float, lon: float, km: float) -> list[str]:
     dlon = min(180.0, km / (_KM_PER_DEG * cos))
     j_lo, j_hi = math.floor((lon - dlon) / CELL_DEG), math.floor((lon + dlon) / CELL_DEG)
     columns = round(360 / CELL_DEG)
-    return sorted({f"g:{i}:{j % columns}" for i in range(i_lo, i_hi + 1) for j in range(j_lo, j_hi + 1)})
+    return tuple(sorted({f"g:{i}:{j % columns}" for i in range(i_lo, i_hi + 1) for j in range(j_lo, j_hi + 1)}))
 
 
 def _place_name_key(place: Place) -> str | None:
@@ -152,6 +175,8 @@ def _time_blocks(m: Mention, keys: dict[str, int]) -> Iterator[Block]:
         yield from (Block(k, UNDATED, mask | keys[k]) for k in sorted(keys))
     elif (span[1] - span[0]).days > LONG_SPAN_DAYS:
         yield from (Block(k, LONG, mask | keys[k], span[0], span[1]) for k in sorted(keys))
+    elif (span[1] - span[0]).days > SHORT_SPAN_DAYS:
+        yield from (Block(k, b, mask | keys[k]) for k in sorted(keys) for b in wide_buckets(*span))
     else:
         yield from (Block(k, b, mask | keys[k]) for k in sorted(keys) for b in buckets(*span))
 

@@ -3,8 +3,10 @@
 ``process`` (``harmwatch.pipeline``) hands each batch's mentions to :func:`link_batch`. Each
 mention is compared only with the incidents its blocking keys reach (``Store.candidates`` given
 the mention), saved at once (so the next mention of the batch can join it), and every incident the
-batch touched is rebuilt once at the end. Linking decisions read members, never the incident
-rows, so the result is the same as rebuilding after every mention, whatever the batch size.
+batch touched is rebuilt once at the end. Linking decisions read members, not the incident rows,
+so the result is the same as rebuilding after every mention, whatever the batch size (save that an
+incident growing past 48 members mid-batch is compared through its first and latest ones only
+from the next batch on).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The linking index: which incidents a new mention is compared with (``link_blocks``, step 4).
 
 Keys and buckets come from :mod:`harmwatch.link.blocks`; this module only reads and writes them.
-``file_mention`` runs inside ``Store.save_mention``; ``candidates`` answers ``Store.candidates``
-when it is given the mention; ``reindex_incident`` lets a reviewer's merge or split bring the
-index back in line with the incident's members; ``fill`` rebuilds the index of a database linked
-before the index existed.
+``file_mention`` runs inside ``Store.save_mention``; ``candidate_sizes`` and ``members_for_scoring``
+answer ``Store.candidates`` when it is given the mention; ``reindex_incident`` brings the index back
+in line with an incident's members after a reviewer's merge or split; ``fill`` rebuilds the index of
+a database linked before the index existed (``open_store`` calls it after migrating to step 4).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 
-from ..link.blocks import LONG, UNDATED, blocks_of, buckets, wanted_keys, wanted_mask, wanted_places
+from ..link.blocks import LONG, UNDATED, blocks_of, search_buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
 from .db import Database
 
@@ -64,7 +64,7 @@ def candidate_sizes(db: Database, m: Mention, start: date | None, end: date | No
     """Candidate incident ids with their stored member counts (0 for one founded in the open batch)."""
     keys = sorted(wanted_keys(m))
     dated = start is not None and end is not None and (end - start).days <= MAX_WINDOW_DAYS
-    bucket_list = [*buckets(start, end), LONG, UNDATED] if start is not None and end is not None and dated else []
+    bucket_list = search_buckets(start, end) if start is not None and end is not None and dated else []
     found: dict[str, int] = {}
     for chunk in _chunks(keys):
         sql = (f"SELECT b.incident_id, b.bucket, b.date_lo, b.date_hi, COALESCE(i.n_mentions, 0) AS n "
@@ -124,17 +124,13 @@ def decoded(data: str) -> Mention:
 def reindex_incident(db: Database, incident_id: str) -> int:
     """File ``incident_id`` again from its current members (after a reviewer's merge or split).
 
-    Rows of members that left stay behind; they are harmless (the incident is scored on the
-    members it has) and ``fill`` clears them. Returns the number of members filed.
+    Returns the number of members filed.
     """
+    db.execute("DELETE FROM link_blocks WHERE incident_id = ?", (incident_id,))
     rows = db.all("SELECT data FROM mentions WHERE incident_id = ?", (incident_id,))
     for row in rows:
         file_mention(db, decoded(row["data"]), incident_id)
     return len(rows)
-
-
-def is_empty(db: Database) -> bool:
-    return db.one("SELECT 1 AS hit FROM link_blocks LIMIT 1") is None
 
 
 def fill(db: Database) -> int:

@@ -142,6 +142,7 @@ _V4_LINKING = (
         date_lo TEXT, date_hi TEXT,
         PRIMARY KEY (scope, key, bucket, incident_id)
     ) WITHOUT ROWID""",
+    "CREATE INDEX link_blocks_incident ON link_blocks (incident_id)",
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2_REVIEW, _V3_REFERENCE, _V4_LINKING)
