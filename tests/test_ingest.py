@@ -496,7 +496,7 @@ def test_a_file_at_the_limit_is_accepted(tmp_path, ingest_settings):
 
 
 @pytest.mark.parametrize("line", [
-    "Send in e-mail", "Send in e-mailSend in e-mail", "Share this article", "Share", "Subscribe",
+    "Send by e-mail", "Send by e-mailSend by e-mail", "Share this article", "Share", "Subscribe",
     "Subscribe to our daily briefing", "Credit: Staff Photographer", "Photo credit: A. Person",
     "Advertisement", "Comments", "12 Comments", "3 Comments on \"A headline\"", "Leave a comment",
     "We use cookies to improve your experience. By browsing you accept our cookie policy.",

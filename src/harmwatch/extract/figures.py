@@ -4,8 +4,8 @@
 (plus denials such as "no civilians were killed", which count as zero) it reads the noun phrase
 after the number for the group ("civilians", "family members", "hospitals/clinics", "'massacres'")
 and the predicate around it for the kind ("were killed", "killing", "took to the streets").
-Quantities joined by "and" or "including" share their predicate ("Some 3,000 civilians and more
-than 40 wounded people ... were evacuated"), and a number without a noun borrows the previous
+Quantities joined by "and" or "including" share their predicate ("About 2,000 residents and at
+least 25 injured people ... were taken out"), and a number without a noun borrows the previous
 one's ("4 attacks in X and 2 in Y"). A number with no recognisable kind is not a figure.
 Word lists only; no spaCy.
 """
