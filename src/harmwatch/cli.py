@@ -173,8 +173,8 @@ def show(db: str | None, incident_id: str) -> None:
 def export(db: str | None, type_: str | None, since: str | None, until: str | None, fmt: str,
            output: Path, bbox: str | None) -> None:
     """Write incidents to a file (the README's "Exports" section describes each format)."""
+    from .config import parse_bbox
     from .export import export as run_export
-    from .export.commands import parse_bbox
     from .store import open_store
 
     with open_store(_settings(db).db) as store:

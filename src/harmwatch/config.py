@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,3 +55,21 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     home = Path(env["HARMWATCH_HOME"]) if env.get("HARMWATCH_HOME") else Settings.home
     actors = tuple(Path(p) for p in env.get("HARMWATCH_ACTORS", "").split(os.pathsep) if p)
     return Settings(db=env.get("HARMWATCH_DB") or DEFAULT_DB, home=home, max_bytes=max_bytes, actor_files=actors)
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``min_lon,min_lat,max_lon,max_lat`` as four finite numbers within the globe."""
+    if not text:
+        return None
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
+        raise ConfigError(f"bbox {text[:60]!r} is not four numbers; write min_lon,min_lat,max_lon,max_lat, "
+                          "e.g. 35.5,32.3,42.4,37.3.")
+    min_lon, min_lat, max_lon, max_lat = parts
+    if not (-90 <= min_lat <= max_lat <= 90 and -180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise ConfigError(f"bbox {text[:60]!r} is off the globe or has min_lat above max_lat; longitudes "
+                          "go from -180 to 180, latitudes from -90 to 90.")
+    return min_lon, min_lat, max_lon, max_lat

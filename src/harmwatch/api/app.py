@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..config import Settings
+from ..config import Settings, parse_bbox
 from ..errors import ConfigError, HarmwatchError, LinkError, NotFound, StoreError
 from ..model import EVENT_TYPES, GRADES, SCOPES, TARGETS
 from ..review import EDITABLE_FIELDS
@@ -245,7 +245,7 @@ def _filters(type: Annotated[str | None, Query(max_length=64, description="Event
              q: Annotated[str | None, Query(max_length=200, description="Free text: place, source, evidence")] = None,
              ) -> IncidentQuery:
     return IncidentQuery(
-        bbox=views.parse_bbox(bbox), since=since, until=until, type=views.check_code("type", type, EVENT_TYPES),
+        bbox=parse_bbox(bbox), since=since, until=until, type=views.check_code("type", type, EVENT_TYPES),
         actor=actor, target=target, grade=views.check_code("grade", grade, GRADES),
         q=q, scope=views.check_code("scope", scope, SCOPES),
         status=views.check_code("status", status, ("machine", "reviewed")),

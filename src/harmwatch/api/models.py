@@ -30,37 +30,6 @@ class Range(BaseModel):
     high: float | None
 
 
-class IncidentSummaryOut(BaseModel):
-    id: str
-    type: str
-    scope: str
-    place: str | None
-    lat: float | None
-    lon: float | None
-    place_precision: str | None
-    date_start: str | None
-    date_end: str | None
-    date_precision: str | None
-    documents: int
-    sources: list[str]
-    independent_sources: int
-    grade: str
-    status: str
-    killed: Range
-    injured: Range
-    contradiction: bool
-    perpetrators: list[str]
-    targets: list[str]
-
-
-class IncidentPage(BaseModel):
-    total: int
-    page: int
-    limit: int
-    pages: int
-    items: list[IncidentSummaryOut]
-
-
 class SpanOut(BaseModel):
     start: int
     end: int
@@ -225,6 +194,23 @@ class MapPointOut(BaseModel):
     killed: Range
     injured: Range
     contradiction: bool
+
+
+class IncidentSummaryOut(MapPointOut):
+    """One row of the incident list: a map marker's fields plus the point and the actors."""
+
+    lat: float | None
+    lon: float | None
+    perpetrators: list[str]
+    targets: list[str]
+
+
+class IncidentPage(BaseModel):
+    total: int
+    page: int
+    limit: int
+    pages: int
+    items: list[IncidentSummaryOut]
 
 
 class Feature(BaseModel):

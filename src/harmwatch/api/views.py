@@ -18,24 +18,6 @@ from ..store import review as review_store
 from ..store.db import Row
 
 
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """``min_lon,min_lat,max_lon,max_lat`` as four finite numbers within the globe."""
-    if not text:
-        return None
-    try:
-        parts = [float(p) for p in text.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
-        raise ConfigError(f"bbox {text[:60]!r} is not four numbers; write min_lon,min_lat,max_lon,max_lat, "
-                          "e.g. 35.5,32.3,42.4,37.3.")
-    min_lon, min_lat, max_lon, max_lat = parts
-    if not (-90 <= min_lat <= max_lat <= 90 and -180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise ConfigError(f"bbox {text[:60]!r} is off the globe or has min_lat above max_lat; longitudes "
-                          "go from -180 to 180, latitudes from -90 to 90.")
-    return min_lon, min_lat, max_lon, max_lat
-
-
 def incident_page(store: Store, query: search.IncidentQuery, page: int, limit: int) -> dict[str, Any]:
     total = search.count(store, query)
     items = search.page(store, query, offset=(page - 1) * limit, limit=limit)

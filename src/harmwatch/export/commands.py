@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..cli import _friendly, _settings, db_option
-from ..errors import ConfigError
 
 
 @click.group()
@@ -70,20 +69,6 @@ def compare(db: str | None, name: str, output: Path | None, days: int, km: float
     click.echo(result.summary())
     if output is not None:
         click.echo(f"matches and non-matches written to {output}", err=True)
-
-
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """``--bbox`` "min_lon,min_lat,max_lon,max_lat" as four numbers (None when not given)."""
-    if not text:
-        return None
-    try:
-        parts = [float(p) for p in text.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4:
-        raise ConfigError(f"--bbox {text!r} is not four numbers; write it as "
-                          "min_lon,min_lat,max_lon,max_lat, e.g. --bbox 35.5,32.3,42.4,37.3 for Syria.")
-    return parts[0], parts[1], parts[2], parts[3]
 
 
 # Typed names for cli.py: mypy cannot infer the decorated objects across the cli <-> commands import cycle.
