@@ -29,3 +29,13 @@ def normalise_language(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return value.strip().replace("_", "-").split("-")[0].lower() or None
+
+
+def opt_str(obj: dict[str, Any], key: str) -> str | None:
+    """``obj[key]`` as a string, ``None`` when missing or empty; ``ValueError`` when not a string."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field {key!r} must be a string, got {type(value).__name__}")
+    return value

@@ -16,18 +16,9 @@ from typing import Any
 from ..errors import EmptyInput, IngestError, ParseError
 from ..model import Document
 from .common import FileContext, Meta, build_document, canonical_bytes, decode_utf8
-from .fields import normalise_language, parse_published
+from .fields import normalise_language, opt_str, parse_published
 
 CSV_COLUMNS = ("id", "text", "title", "url", "published", "source")
-
-
-def _opt_str(obj: dict[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"field {key!r} must be a string, got {type(value).__name__}")
-    return value
 
 
 def _record_id(obj: dict[str, Any], ctx: FileContext, n: int) -> str:
@@ -61,10 +52,10 @@ def record_document(obj: Any, n: int, ctx: FileContext, media_type: str, label: 
     dflt = ctx.defaults
     try:
         doc_id = _record_id(obj, ctx, n)
-        source = _opt_str(obj, "source") or (dflt.source if dflt else None)
+        source = opt_str(obj, "source") or (dflt.source if dflt else None)
         meta = Meta(
-            source=source, url=_opt_str(obj, "url") or (dflt.url if dflt else None),
-            title=_opt_str(obj, "title") or (dflt.title if dflt else None),
+            source=source, url=opt_str(obj, "url") or (dflt.url if dflt else None),
+            title=opt_str(obj, "title") or (dflt.title if dflt else None),
             published=parse_published(obj.get("published")) or (dflt.published if dflt else None),
             language=normalise_language(obj.get("language")) or (dflt.language if dflt else None),
         )

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DecodeError, IngestError, ParseError
-from .fields import normalise_language, parse_published
+from .fields import normalise_language, opt_str, parse_published
 
 SIDECAR_NAME = "metadata.jsonl"
 # A sidecar is metadata, not a corpus: anything this big is a mistake.
@@ -37,15 +37,6 @@ def normalise_name(name: str) -> str:
     return PurePosixPath(name.replace("\\", "/")).as_posix().removeprefix("./")
 
 
-def _opt_str(obj: dict[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{key!r} must be a string, got {value!r}")
-    return value
-
-
 def parse_entry(obj: Any) -> SidecarEntry:
     """One sidecar line's object as an entry; ``ValueError`` says what is wrong."""
     if not isinstance(obj, dict):
@@ -54,9 +45,9 @@ def parse_entry(obj: Any) -> SidecarEntry:
     if not isinstance(name, str) or not name.strip():
         raise ValueError("it has no \"file\" name")
     return SidecarEntry(
-        file=normalise_name(name.strip()), source=_opt_str(obj, "source"),
-        published=parse_published(obj.get("published")), title=_opt_str(obj, "title"),
-        url=_opt_str(obj, "url"), language=normalise_language(obj.get("language")),
+        file=normalise_name(name.strip()), source=opt_str(obj, "source"),
+        published=parse_published(obj.get("published")), title=opt_str(obj, "title"),
+        url=opt_str(obj, "url"), language=normalise_language(obj.get("language")),
     )
 
 
