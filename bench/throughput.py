@@ -1,12 +1,13 @@
 """Throughput: a bare spaCy parse against harmwatch end to end, one worker and a Dask cluster.
 
-    .venv/bin/python bench/throughput.py [--docs 2000] [--workers 2] [--rss-docs 10000] [--skip-workers]
+    .venv/bin/python bench/throughput.py [--docs 2000] [--workers 2] [--rss-docs 10000] [--skip-workers] [--no-triage]
 
 The corpus is the bundled demo corpus plus ../shared/seeds (when present), repeated until it holds
 ``--docs`` documents; each copy gets a numbered last line, so ingest stores every copy. Prints:
 
 - (a) a bare ``nlp.pipe`` of en_core_web_sm over the texts: documents/s and tokens/s;
 - (b) harmwatch end to end (ingest a JSON Lines file, extract, geocode, link, store into SQLite): documents/s;
+  sentence triage (``harmwatch.extract.triage``) is on, as by default, unless ``--no-triage``;
 - the ratio b/a (goal: at least 2.0);
 - the same end-to-end run with ``--workers N`` (a Dask LocalCluster): documents/s and the speed-up over
   one worker (goal: at least 1.5 on 2 cores, which also run the scheduler and the writer);
@@ -119,7 +120,8 @@ class PeakRss:
         self._thread.join()
 
 
-def end_to_end(texts: list[Text], db: Path, settings: Settings, workers: int | None) -> tuple[float, float, int]:
+def end_to_end(texts: list[Text], db: Path, settings: Settings, workers: int | None,
+               triage: bool = True) -> tuple[float, float, int]:
     """(setup seconds, timed seconds, documents processed) for ingest + process into a new SQLite file."""
     from harmwatch.extract import Extractor
     from harmwatch.geo import Gazetteer
@@ -133,7 +135,7 @@ def end_to_end(texts: list[Text], db: Path, settings: Settings, workers: int | N
     setup = time.perf_counter()
     with open_store(db) as store:
         if workers is None:
-            extractor = Extractor(gazetteer=Gazetteer.open(settings.gazetteer_path))
+            extractor = Extractor(gazetteer=Gazetteer.open(settings.gazetteer_path), triage=triage)
             extractor.nlp  # noqa: B018 - load the model before the clock starts
             start = time.perf_counter()
             ingest(store, [source], settings)
@@ -155,6 +157,7 @@ def main() -> int:
     ap.add_argument("--rss-docs", type=int, default=10_000, help="documents for the peak-memory run [10000]")
     ap.add_argument("--skip-workers", action="store_true", help="only (a), (b) and the ratio")
     ap.add_argument("--db-dir", type=Path, default=None, help="where the SQLite files go [a temporary folder]")
+    ap.add_argument("--no-triage", action="store_true", help="(b) parses every sentence (HARMWATCH_TRIAGE=0)")
     args = ap.parse_args()
 
     texts = corpus(args.docs)
@@ -166,9 +169,10 @@ def main() -> int:
     rows += [("(a) bare nlp.pipe", f"{bare_rate:.2f} docs/s, {tokens / secs:,.0f} tokens/s ({secs:.1f} s)")]
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
         folder = Path(tmp)
-        setup, secs, done = end_to_end(texts, folder / "one.db", settings, None)
+        setup, secs, done = end_to_end(texts, folder / "one.db", settings, None, triage=not args.no_triage)
         one_rate = done / secs
-        rows += [("(b) harmwatch end to end", f"{one_rate:.2f} docs/s ({secs:.1f} s; model load {setup:.1f} s)"),
+        label = "(b) harmwatch end to end" + (" (no triage)" if args.no_triage else "")
+        rows += [(label, f"{one_rate:.2f} docs/s ({secs:.1f} s; model load {setup:.1f} s)"),
                  ("ratio b/a", f"{one_rate / bare_rate:.2f} (goal >= 2.0)")]
         if not args.skip_workers:
             setup, secs, done = end_to_end(texts, folder / "dask.db", settings, args.workers)

@@ -93,6 +93,30 @@ def test_blocking_finds_every_pair_that_could_link(a, b):
         assert reaches(a, b), (a, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_mentions, st.integers(0, 3)), min_size=2, max_size=10))
+def test_a_batch_finds_the_same_candidates_as_the_index(items):
+    """``MentionWriter.candidates`` reads rows and members once per batch: the result must not differ."""
+    half = len(items) // 2
+    with open_store(":memory:") as store:
+        for m, _ in items:
+            store.add_document(_document(int(m.doc_id[3:])))
+        with store.transaction():
+            for m, k in items[:half]:
+                store.save_mention(m, f"inc-{k}", None)
+            for m, k in items[:half]:
+                store.put_incident(_incident(f"inc-{k}", m))
+        with store.transaction():
+            writer = store.mention_writer([m for m, _ in items[half:]])
+            for m, k in items[half:]:
+                start, end = blocking_window(m)
+                assert writer.candidates(m, start, end) == store.candidates(start, end, m.scope, m)
+                writer.save(m, f"inc-{k}", None)
+            writer.flush()
+            for m, k in items[half:]:
+                store.put_incident(_incident(f"inc-{k}", m))
+
+
 def test_type_masks_match_the_type_gate():
     for a in EVENT_TYPES:
         for b in EVENT_TYPES:

@@ -183,3 +183,79 @@ def test_a_number_after_a_modal_is_not_a_count(extractor):
     text = "Shelling continued in Aleppo on Monday, and a new offensive could see up to 5,000 people killed."
     ms = _mentions(extractor, text)
     assert all(f.low != 5000 and f.high != 5000 for m in ms if m.status == "asserted" for f in m.figures)
+
+
+# --- sentence triage (extract/triage.py, issue 9) ---
+
+_QUIET = "The old souk drew visitors from across the region for centuries. Its stone arches are famous."
+_TRIAGE_DOCS = (
+    "Warplanes bombed a bakery in Idlib on Sunday, killing 9 people, rescuers said. " + _QUIET + "\n"
+    "Mr. Haddad, a shopkeeper, remembers quieter days. Gunmen abducted two teachers near Homs on Saturday.",
+    "DAMASCUS\n" + _QUIET + "\nThe army denied that its troops shelled the camp.\n"
+    "Dozens of families fled the town on Friday. Nobody knows when the U.S. envoy will visit again.",
+    "Protesters gathered in Homs on Friday. " + _QUIET + " " + _QUIET + "\n"
+    "Officials said 40 people were evacuated from the old city, according to the Red Crescent.",
+)
+
+
+@pytest.mark.parametrize("text", _TRIAGE_DOCS)
+def test_triage_gives_the_mentions_of_a_full_parse(extractor, text):
+    from harmwatch.extract import Extractor
+    from harmwatch.extract.triage import Triage
+
+    [doc] = Triage(extractor.nlp).docs([text], batch_size=4)
+    assert doc.text == text and any(not t.pos_ for t in doc)  # offsets kept, the quiet text not tagged
+    plain = Extractor(extractor.nlp, triage=False).extract([_doc(text)])
+    triaged = Extractor(extractor.nlp, triage=True).extract([_doc(text)])
+    assert triaged == plain and plain[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "pieces"),
+    [
+        ("Shelling hit Homs. Rescuers said 5 died.", ["Shelling hit Homs. ", "Rescuers said 5 died."]),
+        ("Mr. Assad spoke. Gen. Smith did not.", ["Mr. Assad spoke. ", "Gen. Smith did not."]),
+        ("The U.S. Army left. J. Doe stayed!  Then 3 came.", ["The U.S. Army left. ", "J. Doe stayed!  ",
+                                                              "Then 3 came."]),
+        ('"They fled." Others stayed.', ['"They fled." ', "Others stayed."]),
+        ("no capital. after this", ["no capital. after this"]),
+    ],
+)
+def test_triage_sentences(line, pieces):
+    from harmwatch.extract.triage import sentences
+
+    assert [line[a:b] for a, b in sentences(line)] == pieces
+
+
+def test_triage_parts_mark_event_sentences_and_cover_the_text():
+    from harmwatch.extract.triage import parts
+
+    text = _TRIAGE_DOCS[0]
+    found = parts(text)
+    assert found[0].start == 0 and found[-1].end == len(text)
+    assert all(a.end == b.start and a.parse != b.parse for a, b in zip(found, found[1:], strict=False))
+    assert [text[p.start:p.end].strip()[:12] for p in found if p.parse] == ["Warplanes bo", "Gunmen abduc"]
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("1", True), ("0", False)])
+def test_triage_is_on_unless_turned_off(monkeypatch, value, on):
+    from harmwatch.extract import Extractor
+
+    if value is None:
+        monkeypatch.delenv("HARMWATCH_TRIAGE", raising=False)
+    else:
+        monkeypatch.setenv("HARMWATCH_TRIAGE", value)
+    assert Extractor().triage is on
+    assert Extractor(triage=not on).triage is not on
+
+
+def test_only_verbs_are_lemmatized(extractor):
+    nlp = extractor.nlp
+    assert "lemmatizer" not in nlp.pipe_names and "harmwatch_verb_lemmas" in nlp.pipe_names
+    doc = nlp.make_doc("Officials reported that rebels shelled the villages.")
+    for name, proc in nlp.pipeline:
+        if not name.startswith("harmwatch_") or name in ("harmwatch_lines", "harmwatch_verb_lemmas"):
+            doc = proc(doc)
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["reported"] == "report" and lemmas["shelled"] == "shell"
+    assert lemmas["villages"] == ""  # nouns are not lemmatized: no rule reads them

@@ -239,6 +239,62 @@ def test_a_list_is_no_container(geo_gazetteer: Gazetteer) -> None:
     assert "placed at" not in homs.place.reason
 
 
+@pytest.mark.parametrize("text, name, kind", [
+    ("Farmers marched against new EU rules on grain.", "EU", "CONT"),  # the Union, not the town of Eu
+    ("The ferry left Eu at dawn for the coast.", "Eu", "PPL"),
+])
+def test_a_short_name_in_capitals_is_an_acronym(geo_gazetteer: Gazetteer, text: str, name: str,
+                                                kind: str) -> None:
+    (t,) = _resolve(geo_gazetteer, text, name)
+    assert t.place is not None and t.place.feature == kind
+
+
+def test_a_state_outranks_a_village_of_its_name(geo_gazetteer: Gazetteer) -> None:
+    text = "Flights from Manhattan and Boston to Florida were cancelled as the storm neared."
+    florida = _resolve(geo_gazetteer, text, "Manhattan", "Boston", "Florida")[2].place
+    assert florida is not None and florida.feature == "ADM1" and florida.country == "US"
+
+
+def test_names_that_lie_together_pick_namesakes_that_lie_together(geo_gazetteer: Gazetteer) -> None:
+    text = "Roads were closed in Edmonton and Enfield after the water main burst."
+    topos = _resolve(geo_gazetteer, text, "Edmonton", "Enfield")
+    assert [t.place.country for t in topos if t.place] == ["GB", "GB"]
+    assert "near a place" in topos[1].place.reason  # type: ignore[union-attr]
+
+
+def test_a_big_city_does_not_follow_its_small_namesakes(geo_gazetteer: Gazetteer) -> None:
+    text = "Clashes went on near Palmyra and at the edge of Damascus."
+    damascus = _resolve(geo_gazetteer, text, "Palmyra", "Damascus")[1].place
+    assert damascus is not None and damascus.country == "SY"
+
+
+def test_the_run_s_geography_reads_a_lone_ambiguous_name(geo_gazetteer: Gazetteer) -> None:
+    from harmwatch.geo.resolve import RunFocus
+
+    text = "Shelling hit Palmyra overnight."
+    alone = _resolve(geo_gazetteer, text, "Palmyra")[0].place
+    run = RunFocus()
+    assert run.shares() == {}
+    for earlier in ("Fighting in Homs.", "Air strikes on Idlib.", "Shelling in Hama and Homs."):
+        resolve(earlier, _spans(earlier, *[w.strip(".") for w in earlier.split() if w[0].isupper()][1:]),
+                geo_gazetteer, run=run)
+    assert run.documents == 3 and max(run.shares(), key=run.shares().__getitem__) == "SY"
+    read = resolve(text, _spans(text, "Palmyra"), geo_gazetteer, run=run)[0].place
+    assert alone is not None and alone.country == "US"  # no other name: population and own name decide
+    assert read is not None and read.country == "SY"
+    # A document that names its own country is read by it, whatever the run was about.
+    other = "A fair opened in Palmyra, Pennsylvania."
+    assert _resolve(geo_gazetteer, other, "Palmyra", "Pennsylvania")[0].place.country == "US"  # type: ignore
+
+
+def test_a_village_in_the_countryside_of_a_town_is_placed_there(geo_gazetteer: Gazetteer) -> None:
+    text = "Shells fell on Qwzzat village in the southern countryside of Hama."
+    village, hama = _resolve(geo_gazetteer, text, "Qwzzat", "Hama")
+    assert hama.place is not None and village.place is not None
+    assert (village.place.lat, village.place.lon) == (hama.place.lat, hama.place.lon)
+    assert "placed at 'Hama'" in village.place.reason
+
+
 def test_no_spans_no_toponyms(geo_gazetteer: Gazetteer) -> None:
     assert resolve("Nothing to see.", [], geo_gazetteer) == []
 
@@ -328,6 +384,42 @@ def test_a_town_the_ner_calls_a_people_is_kept_after_a_cue(geo_gazetteer: Gazett
     assert [s.text for s in doc.spans["hw_places"]] == []
 
 
+def test_a_place_name_the_ner_cut_short_is_made_whole(geo_gazetteer: Gazetteer) -> None:
+    from harmwatch.geo import component  # noqa: F401  (registers harmwatch_places)
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": "Tal"}, {"label": "GPE", "pattern": "Deir"}])  # type: ignore
+    pipe = nlp.add_pipe("harmwatch_places")
+    pipe.gazetteer = geo_gazetteer  # type: ignore[attr-defined]
+    doc = nlp("Kurdish fighters clashed near Tal Abyad; later, shells hit Deir ez-Zor and Tal.")
+    found = [(s.text, s._.place.country if s._.place else None) for s in doc.spans["hw_places"]]
+    assert ("Tal Abyad", "SY") in found and ("Deir ez-Zor", "SY") in found
+
+
+def test_each_source_reads_a_lone_name_in_its_own_geography(geo_gazetteer: Gazetteer) -> None:
+    from types import SimpleNamespace
+
+    from harmwatch.extract import components  # noqa: F401  (registers doc._.hw_document)
+    from harmwatch.geo.component import PlaceResolver
+
+    pipe = PlaceResolver(gazetteer=geo_gazetteer)
+    nlp = spacy.blank("en")
+
+    def read(text: str, source: str) -> list[str | None]:
+        doc = nlp.make_doc(text)
+        doc._.hw_document = SimpleNamespace(source=source)
+        return [s._.place.country if s._.place else None for s in pipe(doc).spans["hw_places"]]
+
+    for text in ("Fighting in Homs.", "Air strikes in Idlib.", "Shelling in Hama."):
+        assert read(text, "Syria Wire") == ["SY"]
+    for text in ("A fair in Cleveland.", "Storms in Columbus.", "A parade in Dayton.", "Snow in Akron."):
+        assert read(text, "Ohio Daily") == ["US"]
+    assert read("Shelling hit Palmyra.", "Syria Wire") == ["SY"]
+    assert read("A fair opened in Palmyra.", "Ohio Daily") == ["US"]
+    assert pipe.run.documents == 9  # every document also counts for the whole run
+
+
 # --- event location ---
 
 
@@ -363,6 +455,44 @@ def test_event_location_prefers_the_finer_place_nearby(geo_gazetteer: Gazetteer)
     text = "Shelling hit Saraqib in Syria."
     place = event_location(text, _toponyms(geo_gazetteer, text, "Saraqib", "Syria"), 0)
     assert place is not None and place.precision == "city"
+
+
+@pytest.mark.parametrize("text, name, precision", [
+    ("Clashes in the eastern countryside of Homs went on.", "Homs", "district"),
+    ("Warplanes hit Hama northern and southern countryside.", "Hama", "district"),
+    ("Shelling east of Damascus killed two.", "Damascus", "district"),
+    ("A blast in Daraa province killed five.", "Daraa", "region"),
+    ("A blast in Daraa city killed five.", "Daraa", "city"),
+    ("Shells hit the city of Idlib.", "Idlib", "city"),
+    ("Fighting in eastern Aleppo went on.", "Aleppo", "city"),  # a part of the city
+    ("Homs, Hama countryside and Idlib were shelled.", "Homs", "city"),  # a list: the word is Hama's
+])
+def test_the_words_around_a_town_may_name_the_area_around_it(text: str, name: str, precision: str) -> None:
+    from harmwatch.geo.event import named_area
+    from harmwatch.model import Place
+
+    town = Place(name, 35.0, 37.0, "city", reason="name")
+    start = text.index(name)
+    got = named_area(text, start, start + len(name), town)
+    assert got.precision == precision and (got.lat, got.lon) == (35.0, 37.0)
+    assert (got is town) == (precision == "city")
+
+
+def test_a_region_stays_a_region(geo_gazetteer: Gazetteer) -> None:
+    from harmwatch.geo.event import named_area
+    from harmwatch.model import Place
+
+    region = Place("Idlib", 35.8, 36.6, "region")
+    assert named_area("the countryside of Idlib", 19, 24, region) is region
+
+
+def test_an_event_is_placed_at_the_town_not_the_countryside_named_with_it(extractor) -> None:
+    from harmwatch.model import Document, sha256_hex
+
+    text = "Regime forces shelled the western countryside of Idlib and an air strike killed four in Saraqib."
+    doc = Document(id="t", sha256=sha256_hex(text.encode()), raw=text.encode(), text=text, source="Test Wire")
+    wheres = [m.where for m in extractor.extract_one(doc) if m.status == "asserted"]
+    assert wheres and wheres[0] is not None and wheres[0].name == "Saraqib"
 
 
 # --- geoparse ---

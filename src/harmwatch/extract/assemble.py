@@ -7,6 +7,7 @@ set it in ``Mention.rule`` so a reviewer can see why the mention exists.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -49,21 +50,66 @@ class Candidate:
     rule: str
 
 
+@dataclass(frozen=True)
+class _Marks:
+    """A SpanGroup read once per document, sorted by start: iterating ``doc.spans[key]`` builds new
+    ``Span`` objects every time, and the rules ask for a sentence's or clause's spans many times."""
+
+    spans: tuple[Span, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, doc: Doc, key: str) -> _Marks:
+        found = sorted(doc.spans[key], key=lambda s: (s.start_char, -s.end_char)) if key in doc.spans else []
+        return cls(tuple(found), tuple(s.start_char for s in found))
+
+    def starting_in(self, start: int, end: int) -> tuple[Span, ...]:
+        """The spans that start in [start, end), in text order."""
+        return self.spans[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """What the rules read of one sentence, computed once: its text, trigger and actor spans."""
+
+    span: Span
+    text: str
+    triggers: tuple[Span, ...]
+    actors: tuple[Span, ...]
+
+    @property
+    def inters(self) -> list[int]:
+        return [a._.hw_actor.inter for a in self.actors]
+
+
 def assemble(doc: Doc) -> Iterator[Mention]:
     document: Document | None = doc._.hw_document
     if document is None:
         return
     sections = rules.section_ranges(doc)
     focus = _focus_place(doc)
+    triggers, actors = _Marks.of(doc, "hw_triggers"), _Marks.of(doc, "hw_actors")
+    quiet: tuple[tuple[int, int], ...] = doc._.hw_quiet
     seen: set[str] = set()
     index = 0
-    for sent in doc.sents:
-        if _is_boilerplate(document, sent) or sent.text.strip() in seen:
+    for span in doc.sents:
+        if quiet and _within(quiet, span.start_char, span.end_char):
+            continue  # sentence triage found neither a trigger nor a figure here, and did not parse it
+        text = document.text[span.start_char:span.end_char]  # == span.text, which is rebuilt on each access
+        if _is_boilerplate(document, span) or text.strip() in seen:
             continue  # repeated captions and pull-quotes count once
-        seen.add(sent.text.strip())
+        seen.add(text.strip())
+        sent = _Sentence(span, text, triggers.starting_in(span.start_char, span.end_char),
+                         actors.starting_in(span.start_char, span.end_char))
         for mention in _sentence_mentions(doc, sent, document, sections, focus, index):
             yield mention
             index += 1
+
+
+def _within(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of ``ranges`` (sorted, not overlapping)."""
+    i = bisect_right(ranges, start, key=lambda r: r[0]) - 1
+    return i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]
 
 
 def _text(doc: Doc) -> str:
@@ -89,7 +135,7 @@ class _Clause:
 @dataclass(frozen=True)
 class _Context:
     doc: Doc
-    sent: Span
+    sent: _Sentence
     document: Document
     section: str
     focus: Place | None
@@ -98,12 +144,16 @@ class _Context:
     dates: tuple[DateMention, ...]
 
 
-def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[tuple[int, int, str]],
+def _sentence_mentions(doc: Doc, sent: _Sentence, document: Document, sections: list[tuple[int, int, str]],
                        focus: Place | None, index: int) -> Iterator[Mention]:
-    cert, claimant = rules.certainty(sent, sent.text)
-    ctx = _Context(doc, sent, document, rules.section_at(sections, sent.start_char), focus, cert, claimant,
-                   tuple(find_dates(sent.text, document.published, sent.start_char)))
-    for clause in _sentence_clauses(doc, sent):
+    clauses = _sentence_clauses(doc, sent)
+    if not clauses:
+        return  # most sentences: no trigger, no figure; certainty and dates are read only where needed
+    start = sent.span.start_char
+    cert, claimant = rules.certainty(sent.span, sent.text)
+    ctx = _Context(doc, sent, document, rules.section_at(sections, start), focus, cert, claimant,
+                   tuple(find_dates(sent.text, document.published, start)))
+    for clause in clauses:
         clause_text = _text(doc)[clause.start:clause.end]
         dates = [d for d in ctx.dates if clause.ev_start <= d.start < clause.ev_end]
         # A clause without a date of its own is read in the time its sentence sets ("In 1994, ...").
@@ -115,12 +165,14 @@ def _sentence_mentions(doc: Doc, sent: Span, document: Document, sections: list[
             index += 1
 
 
-def _sentence_clauses(doc: Doc, sent: Span) -> list[_Clause]:
+def _sentence_clauses(doc: Doc, sent: _Sentence) -> list[_Clause]:
     """Clauses with triggers; a clause without one lends its figures to the nearest clause that has one."""
     # Figures are read over the whole sentence so a verb in one clause can serve a number in another.
-    figures = find_figures(sent.text, sent.start_char)
-    bounds = _clauses(sent)
-    figures = [f for f in figures if not _hypothetical_figure(doc, sent, f)]
+    figures = find_figures(sent.text, sent.span.start_char)
+    if not figures and not sent.triggers:
+        return []
+    bounds = _clauses(sent.span)
+    figures = [f for f in figures if not _hypothetical_figure(doc, sent.span, f)]
     own = [[f for f in figures if f.span is None or a <= f.span.start < b] for a, b in bounds]
     cands = [_candidates(doc, sent, a, b, ()) for a, b in bounds]
     if not any(cands):  # no trigger word anywhere: a figure's kind may still imply the event
@@ -190,7 +242,7 @@ def _figure_span(doc: Doc, fig: Figure) -> Span | None:
 
 def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision, trigger: Span,
              rule_names: list[str], types: list[str], dates: list[DateMention], index: int) -> Mention:
-    doc, sent, document = ctx.doc, ctx.sent, ctx.document
+    doc, sent, document = ctx.doc, ctx.sent.span, ctx.document
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
@@ -202,8 +254,8 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
         evidence=_evidence(doc, sent, clause.ev_start, clause.ev_end, trigger), status=status.value,
         scope=scope.value, section=ctx.section, where=where, when=when,
         figures=_figures_for(etype, clause.figures, types),
-        perpetrators=_perpetrators(doc, sent, ctx.claimant, etype),
-        targets=_targets(_text(doc)[clause.ev_start:clause.ev_end], sent.text, etype),
+        perpetrators=_perpetrators(doc, ctx.sent, ctx.claimant, etype),
+        targets=_targets(_text(doc)[clause.ev_start:clause.ev_end], ctx.sent.text, etype),
         claimed_by=ctx.claimant, certainty=cert.value,
         trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
         rule="|".join([*rule_names, status.rule, cert.rule, scope.rule, *provenance]),
@@ -216,15 +268,16 @@ def _clauses(sent: Span) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if b - a >= 3]
 
 
-def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Figure]) -> list[Candidate]:
-    found = [t for t in doc.spans["hw_triggers"] if start <= t.start_char and t.end_char <= end]
+def _candidates(doc: Doc, sent: _Sentence, start: int, end: int, figures: Sequence[Figure]) -> list[Candidate]:
+    found = [t for t in sent.triggers if start <= t.start_char and t.end_char <= end]
     strong = [t for t in found if t._.hw_strength == lx.STRONG]
     # A weak word ("bombardment", "killed") still counts next to a strong non-violent one ("ceasefire").
     covered = {t.label_ for t in strong} | (VIOLENT if any(t.label_ in VIOLENT for t in strong) else set())
     chosen = strong + [t for t in found if t._.hw_strength == lx.WEAK and t.label_ not in covered]
     clause_text = _text(doc)[start:end]
-    sent_text = sent.text
-    out = [Candidate(_retype(t, clause_text, sent_text, doc, sent), t, t._.hw_rule) for t in chosen]
+    inters = sent.inters if chosen else []
+    out = [Candidate(rules.retype(t.label_, t._.hw_strength, clause_text, sent.text, inters).value, t, t._.hw_rule)
+           for t in chosen]
     if not out:
         for fig in figures:
             implied = IMPLIED_TYPE.get(fig.kind)
@@ -234,11 +287,6 @@ def _candidates(doc: Doc, sent: Span, start: int, end: int, figures: Sequence[Fi
                     out.append(Candidate(implied, span, f"figure-implies:{fig.kind}"))
                     break
     return out
-
-
-def _retype(trigger: Span, clause_text: str, sent_text: str, doc: Doc, sent: Span) -> str:
-    inters = [a._.hw_actor.inter for a in doc.spans["hw_actors"] if sent.start_char <= a.start_char < sent.end_char]
-    return rules.retype(trigger.label_, trigger._.hw_strength, clause_text, sent_text, inters).value
 
 
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
@@ -289,9 +337,15 @@ def _figures_for(etype: str, figures: Sequence[Figure], types: Sequence[str]) ->
 
 
 def _places_in(doc: Doc, start: int, end: int, *, locations_only: bool = False) -> list[Place]:
-    """Resolved places named in [start, end); with ``locations_only``, not demonyms or actor names."""
+    """Resolved places named in [start, end); with ``locations_only``, not demonyms or actor names.
+
+    Each place is as coarse as the text names it: "the countryside of Idlib" is no town (geo.event).
+    """
+    from ..geo.event import named_area  # local: this module's imports belong to another change
+
     spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
     actors = doc.spans["hw_actors"]
+    text = _text(doc)
     out = []
     for s in spans:
         place = s._.place
@@ -299,7 +353,7 @@ def _places_in(doc: Doc, start: int, end: int, *, locations_only: bool = False) 
             continue
         if locations_only and (s.label_ == "NORP" or _overlaps_any(s, actors)):
             continue
-        out.append(place)
+        out.append(named_area(text, s.start_char, s.end_char, place))
     return out
 
 
@@ -312,16 +366,28 @@ _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "re
 
 
 def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> Place | None:
-    """The clause's most precise place, else the sentence's, else the document's focus city.
+    """The clause's most precise place where the event happened, else the sentence's, else the
+    document's focus city (geo.event_place: not where people went, unless the event is an arrival;
+    "the countryside of Idlib" is no town).
 
     A country-level place gives way to the focus city when that city lies in the country:
     "Syria" in an Aleppo report most often means the fighting in Aleppo.
     """
-    places = (_places_in(doc, start, end, locations_only=True)
-              or _places_in(doc, sent.start_char, sent.end_char, locations_only=True))
-    if not places:
+    from ..geo.event import event_place  # local: this module's imports belong to another change
+    from ..model import Toponym
+
+    spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
+    actors = doc.spans["hw_actors"]
+    triggers = [t.start_char for t in doc.spans["hw_triggers"] if start <= t.start_char < end]
+    best = None
+    for lo, hi in ((start, end), (sent.start_char, sent.end_char)):
+        named = [Toponym(s.start_char, s.end_char, s.text, s._.place) for s in spans
+                 if lo <= s.start_char < hi and s.label_ != "NORP" and not _overlaps_any(s, actors)]
+        best = event_place(_text(doc), named, triggers)
+        if best is not None:
+            break
+    if best is None:
         return focus
-    best = min(places, key=lambda p: _PRECISION_RANK.get(p.precision, 9))
     if (focus is not None and _PRECISION_RANK.get(best.precision, 9) >= _PRECISION_RANK["region"]
             and best.country == focus.country):
         return focus
@@ -362,17 +428,16 @@ def _when(dates: Sequence[DateMention], published: date | None, scope: str, text
     return When(published - timedelta(days=6), published, "week", "", "when:published-week")
 
 
-def _perpetrators(doc: Doc, sent: Span, claimant: str | None, etype: str) -> tuple[Actor, ...]:
+def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -> tuple[Actor, ...]:
     out: dict[str, Actor] = {}
-    for span in doc.spans["hw_actors"]:
-        if not (sent.start_char <= span.start_char < sent.end_char):
-            continue
+    sent_start = sent.span.start_char
+    for span in sent.actors:
         actor: Actor = span._.hw_actor
         if actor.inter in NON_PERPETRATOR_INTER and etype not in ("peaceful_protest", "violent_demonstration"):
             continue
         if claimant and span.text in claimant:
             continue
-        before = _text(doc)[max(sent.start_char, span.start_char - 12):span.start_char].lower()
+        before = _text(doc)[max(sent_start, span.start_char - 12):span.start_char].lower()
         if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
             continue
         out.setdefault(actor.name, actor)

@@ -3,24 +3,31 @@
 | component | writes |
 |---|---|
 | ``harmwatch_lines`` | sentence starts at line breaks (before the parser) |
+| ``harmwatch_verb_lemmas`` | ``token.lemma_`` of verbs (in place of the model's lemmatizer) |
 | ``harmwatch_triggers`` | ``doc.spans["hw_triggers"]`` labelled with event types, ``span._.hw_rule`` |
 | ``harmwatch_actors`` | ``doc.spans["hw_actors"]``, ``span._.hw_actor`` |
 | ``harmwatch_mentions`` | ``doc._.hw_mentions``: the assembled ``Mention`` records |
 
 Place names come from ``harmwatch_places`` (``harmwatch.geo``).  The caller puts
 the source ``Document`` on ``doc._.hw_document`` before the pipeline runs; its
-publication date anchors relative dates.
+publication date anchors relative dates. Sentence triage (``triage.py``) puts the character ranges
+it found quiet (no trigger, no figure) on ``doc._.hw_quiet``; assembly skips their sentences.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy
 from spacy.language import Language
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span
 
 from . import lexicon as lx
 from .actors import ActorDictionary, load_actors
+from .rules import doc_text
 
-for _name, _default in (("hw_document", None), ("hw_mentions", ())):
+for _name, _default in (("hw_document", None), ("hw_mentions", ()), ("hw_quiet", ())):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 for _name in ("hw_rule", "hw_actor", "hw_strength"):
@@ -46,7 +53,7 @@ class TriggerTagger:
     """Marks event trigger words with the event type they signal."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans, text = [], doc.text
+        spans, text = [], doc_text(doc)
         for pat in lx.EXTRACT_TRIGGERS:
             for m in pat.regex.finditer(text):
                 span = char_span(doc, m.start(), m.end(), pat.type)
@@ -73,7 +80,7 @@ class ActorTagger:
         if self.actors is None:
             self.actors = load_actors()
         spans = []
-        for match in self.actors.find(doc.text):
+        for match in self.actors.find(doc_text(doc)):
             span = char_span(doc, match.start, match.end, match.actor.name)
             if span is not None:
                 span._.hw_actor = match.actor
@@ -85,6 +92,32 @@ class ActorTagger:
 @Language.factory("harmwatch_actors")
 def make_actor_tagger(nlp: Language, name: str) -> ActorTagger:
     return ActorTagger()
+
+
+class VerbLemmas:
+    """Lemmas of verbs only, from the model's lemmatizer (which ``build_nlp`` disables).
+
+    The rules read the lemma of verbs alone (reporting verbs: "say", "report"), and lemmatizing every
+    token cost about as much as the parser (issue 9). A verb gets the very lemma the lemmatizer would
+    give it; other tokens keep the attribute ruler's lemma or none.
+    """
+
+    def __init__(self) -> None:
+        self.lemmatizer: Any = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.lemmatizer is None:
+            return doc
+        pos, lemmas = doc.to_array("POS"), doc.to_array("LEMMA")
+        for i in numpy.flatnonzero((pos == VERB) & (lemmas == 0)):  # only verbs are looked at in Python
+            tok = doc[int(i)]
+            tok.lemma_ = self.lemmatizer.lemmatize(tok)[0]
+        return doc
+
+
+@Language.factory("harmwatch_verb_lemmas")
+def make_verb_lemmas(nlp: Language, name: str) -> VerbLemmas:
+    return VerbLemmas()
 
 
 class MentionAssembler:

@@ -173,9 +173,15 @@ def scope(clause_text: str, has_figures: bool) -> Decision:
     return Decision("incident", "scope:default")
 
 
+def doc_text(doc: Doc) -> str:
+    """The text of a harmwatch Doc: its ``Document``'s, as ``Doc.text`` rebuilds the string on every access."""
+    document = doc._.hw_document if doc.has_extension("hw_document") else None
+    return document.text if document is not None else doc.text
+
+
 def section_ranges(doc: Doc) -> list[tuple[int, int, str]]:
     """Label each line: title (first short line), caption, comment (after a comments header), body."""
-    text, out, pos, in_comments, first = doc.text, [], 0, False, True
+    text, out, pos, in_comments, first = doc_text(doc), [], 0, False, True
     for line in text.splitlines(keepends=True):
         start, end, stripped = pos, pos + len(line), line.strip()
         pos = end

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from ..config import from_env
 from ..model import Place
 from .index import Gazetteer, Match, is_user
-from .resolve import resolve
+from .resolve import RunFocus, resolve
 from .sources import ABBR, ALT, PRIMARY
 from .tables import ADMIN_WORDS, GENERIC_WORDS, PLACE_WORDS
 
@@ -70,17 +70,32 @@ class PlaceResolver:
         self.name = name
         self.gazetteer = gazetteer
         self.detect_missed = detect_missed
+        self.run = RunFocus()  # the geography of the documents this component has read
+        self.by_source: dict[str, RunFocus] = {}  # the same per source ("SOHR" is about Syria)
 
     def _gaz(self) -> Gazetteer:
         if self.gazetteer is None:
             self.gazetteer = Gazetteer.open(from_env().gazetteer_path)
         return self.gazetteer
 
+    def _runs(self, doc: Doc) -> tuple[RunFocus, RunFocus | None]:
+        """The run focus that informs ``doc`` and the other one its places also count for: its source's,
+        once that has read enough documents to say something, else the whole run's."""
+        document = doc._.hw_document if doc.has_extension("hw_document") else None
+        source = getattr(document, "source", None)
+        if not source:
+            return self.run, None
+        mine = self.by_source.setdefault(source, RunFocus())
+        return (mine, self.run) if mine.shares() else (self.run, mine)
+
     def __call__(self, doc: Doc) -> Doc:
         gaz = self._gaz()
         finder = _Finder(doc, gaz)
         spans = finder.find(self.detect_missed)
-        toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz, context=False)
+        own, other = self._runs(doc)
+        toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz, context=False, run=own)
+        if other is not None:
+            other.add(t.place for t in toponyms)
         vouched: Counter[str | None] = Counter(t.place.country for s, t in zip(spans, toponyms, strict=True)
                                                if t.place and t.place.country and s.start not in finder.weak)
         kept = []
@@ -112,7 +127,7 @@ class _Finder:
     def find(self, detect_missed: bool) -> list[Span]:
         for ent in self.doc.ents:
             if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(ent):
-                self._add(_trim(ent), ent.label_, found=False)
+                self._add(self._completed(_trim(ent)), ent.label_, found=False)
             elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
                 self._add(_trim(ent), "GPE", weak=ent.label_ not in ("NORP", "LANGUAGE") and not _cued(ent))
         if detect_missed:
@@ -134,6 +149,23 @@ class _Finder:
             self.weak.add(span.start)
         self.spans.append(Span(self.doc, span.start, span.end, label=label))
         return True
+
+    def _completed(self, span: Span | None) -> Span | None:
+        """The NER's place name cut short ("Tal" of "Tal Abyad", "Deir" of "Deir ez-Zor") made whole:
+        the longest run of up to ``_MAX_RUN`` more name tokens that the gazetteer knows as one name."""
+        if span is None:
+            return None
+        doc = span.doc
+        for end in range(min(len(doc), span.end + _MAX_RUN), span.end, -1):
+            tail = doc[span.end:end]
+            if not (tail[-1].is_title or tail[-1].is_upper) or any(not _name_part(t) for t in tail):
+                continue
+            if any(not doc[k].whitespace_ and doc[k + 1].text != "-" and doc[k].text != "-"
+                   for k in range(span.end - 1, end - 1)):
+                continue  # glued to punctuation: not one name
+            if self._exact(doc[span.start:end].text):
+                return doc[span.start:end]
+        return span
 
     def _a_person(self, ent: Span) -> bool:
         """A GPE that is a person's surname here ("Strickland said") when the gazetteer has no such place."""
@@ -253,6 +285,15 @@ def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[
     if span.start in finder.found and place.population < _BIG_TOWN:
         return None
     return None if place.feature == "PPL" and place.population < _SMALL_TOWN else place
+
+
+_NAME_PARTICLES = frozenset({"al", "el", "ad", "as", "ash", "az", "ar", "an", "at", "ez", "es", "er", "ed", "of",
+                             "de", "du", "la", "le", "-"})
+
+
+def _name_part(tok: Token) -> bool:
+    """A token that may continue a place name: a capitalised word, an Arabic article, a hyphen."""
+    return tok.is_title or tok.is_upper and tok.is_alpha or tok.lower_ in _NAME_PARTICLES
 
 
 def _generic(span: Span) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from .index import Gazetteer
-from .normalize import normalize_name
+from .normalize import leading_token, normalize_name
 from .tables import ADMIN_WORDS, GENERIC_WORDS, PLACE_WORDS
 
 # Capitalised words in a row, allowing Arabic articles and "of"/"de" inside: "Deir ez-Zor", "Bay of Pigs".
@@ -36,12 +36,13 @@ _DESCRIBED = re.compile(
     r"|\s*[,(]\s*(?:(?:a|an|the|located|situated|based|lying|some|about|around|\d[\d.,]*)\s+)"
     r"(?:[a-z0-9][\w'-]*,?\s+){0,6}?)"
     r"(?:in|of|near|outside|within)\s+(?:the\s+)?")
-# "al-Zahraa neighborhood in Homs", "Turmanin town in the countryside of Idlib".
-# ("the city of Yueyang" names the city: only a part of a town is "of" it.)
+# "al-Zahraa neighborhood in Homs", "Turmanin town in the countryside of Idlib", "a village in
+# southern Hama countryside". ("the city of Yueyang" names the city: only a part of a town is "of" it.)
 _KIND_IN = re.compile(
     r"\s+(?:(?:neighbou?rhood|quarter|district|area|suburb)\s+(?:in|of|near|outside|at)"
-    r"|(?:village|town|city|camp)\s+(?:in|near|outside))"
-    r"\s+(?:the\s+)?(?:(?:[a-z]+\s+){0,3}?(?:of|in)\s+(?:the\s+)?)?")
+    r"|(?:village|town|city|camp)\s+(?:in|near|outside|at))"
+    r"\s+(?:the\s+)?(?:(?:[a-z]+\s+){0,3}?(?:of|in)\s+(?:the\s+)?)?"
+    r"(?:(?:north|south|east|west)(?:ern)?\s+)?")
 # After a container, a list goes on ("Homs, Hama and Idlib"): then the comma was a list's.
 _LIST_AFTER = re.compile(r"\s*(?:,\s*)?(?:and|or|&)\s", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"[\w.’']\s*,\s*$")
@@ -61,8 +62,13 @@ def context_spans(text: str, spans: Sequence[tuple[int, int]], gaz: Gazetteer) -
     for s, e in spans:
         taken[s:e] = b"\x01" * (e - s)
     out: list[tuple[int, int]] = []
+    gaz.context_keys()
+    first_words = gaz.context_first_words
     for run in _CAPITALISED_RUN.finditer(text):
-        words = list(_WORD.finditer(run.group()))
+        found = run.group()
+        if " " not in found and (normalize_name(found).split() or [""])[0] not in first_words:
+            continue  # most runs are one word that starts no context name: skip them cheaply
+        words = list(_WORD.finditer(found))
         i = 0
         while i < len(words) and len(out) < _MAX_CONTEXT:
             i += _context_at(text, run.start(), words, i, taken, gaz, out) or 1
@@ -86,9 +92,12 @@ def _context_at(text: str, base: int, words: list[re.Match[str]], i: int, taken:
                 gaz: Gazetteer, out: list[tuple[int, int]]) -> int:
     """Length in words of the longest known name starting at word ``i`` (0 if none); appends its span."""
     gaz.context_keys()
-    # Normalised with the next word, as an article is only one before a name ("El Paso").
-    first = normalize_name(" ".join(w.group() for w in words[i:i + 2])).split()
-    if not first or first[0] not in gaz.context_first_words:
+    # An article is only one before a name ("El Paso"): a last word is normalised alone.
+    head = words[i].group()
+    lead = leading_token(head) if i + 1 < len(words) else (normalize_name(head).split() or [""])[0]
+    if lead is None:  # "The ...": normalised with the next word
+        lead = (normalize_name(" ".join(w.group() for w in words[i:i + 2])).split() or [""])[0]
+    if lead not in gaz.context_first_words:
         return 0  # no context name starts with this word: skip the longer tries
     starts = i == 0 or words[i - 1].group() in _CONTEXT_STOP or words[i - 1].group() in _BEFORE_OK
     for n in range(min(len(words) - i, _MAX_WORDS), 0, -1):

@@ -31,6 +31,16 @@ _DESTINATION_CUE = re.compile(
 # Trigger words of events that happen where people arrive.
 _ARRIVAL = re.compile(r"^(?:arriv|reach|refuge|shelter|settl|return|receiv|host)", re.IGNORECASE)
 _WINDOW = 60  # characters before a name that may hold its cue
+# "the countryside of Idlib", "east of Damascus", "Daraa countryside", "Hama province": the text names
+# the area around the place (or the region named after it), not the town itself.
+_COMPASS = r"(?:north|south|east|west)(?:-?(?:east|west))?"
+_AREA_BEFORE = re.compile(
+    rf"\b(?:countryside(?:\s+of)?|{_COMPASS}\s+of|(?:province|governorate|region)\s+of)"
+    r"\s+(?:the\s+)?(?:capital\s+)?$", re.IGNORECASE)
+_AREA_AFTER = re.compile(
+    rf"(?:\s*,|\s+and\b|\s+{_COMPASS}(?:ern)?\b)*\s+(?P<word>countryside|province|governorate|region)\b",
+    re.IGNORECASE)
+_AREA_PRECISION = {"countryside": "district", "province": "region", "governorate": "region", "region": "region"}
 
 
 def place_role(sentence: str, start: int) -> str:
@@ -42,6 +52,46 @@ def place_role(sentence: str, start: int) -> str:
     if _ORIGIN_CUE.search(before):
         return ORIGIN
     return LOCATION
+
+
+def named_area(text: str, start: int, end: int, place: Place) -> Place:
+    """``place`` (named at ``start:end`` of ``text``) as coarse as the words around it make it.
+
+    "the countryside of Idlib" or "north of Homs" is the area around the town, "Daraa province" the
+    region: the town's point stays, its precision drops to ``district`` or ``region``, so a town the
+    same sentence names outright ("and in Daraa city") counts as the finer place.
+    """
+    after = _AREA_AFTER.match(text, end)
+    if after:
+        coarse = _AREA_PRECISION[after.group("word").casefold()]
+    elif _AREA_BEFORE.search(text, max(0, start - _WINDOW), start):
+        coarse = "district"
+    else:
+        return place
+    if _PRECISION_RANK.get(place.precision, 9) >= _PRECISION_RANK[coarse]:
+        return place  # already that coarse: "Idlib province" resolved to the region
+    why = f"named as the area around it ({coarse})"
+    return replace(place, precision=coarse, reason=f"{place.reason}; {why}" if place.reason else why)
+
+
+def event_place(text: str, toponyms: Sequence[Toponym], triggers: Sequence[int] = ()) -> Place | None:
+    """The most precise of the places named around an event that can be where it happened.
+
+    ``toponyms`` carry offsets into ``text``; ``triggers`` are where the event's trigger words start.
+    Where people went (a destination) is left out unless a trigger is an arrival; each place is as
+    coarse as the words around it make it (``named_area``), so "shelling in the countryside of Idlib
+    and in Saraqib" is placed at Saraqib. Ties go to the first place named.
+    """
+    placed = [t for t in toponyms if t.place is not None and t.place.lat is not None]
+    if not placed:
+        return None
+    roles = {id(t): place_role(text, t.start) for t in placed}
+    if any(_ARRIVAL.match(_trigger_word(text, o)) for o in triggers):
+        pool = [t for t in placed if roles[id(t)] == DESTINATION] or placed
+    else:
+        pool = [t for t in placed if roles[id(t)] != DESTINATION] or placed
+    named = [named_area(text, t.start, t.end, t.place) for t in pool if t.place is not None]
+    return min(named, key=lambda p: _PRECISION_RANK.get(p.precision, 9))
 
 
 def _trigger_word(sentence: str, offset: int | None) -> str:

@@ -80,6 +80,19 @@ def normalize_name(name: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=100_000)
+def leading_token(word: str) -> str | None:
+    """The first token of the key of any name that starts with ``word`` and goes on past it.
+
+    None when that depends on what follows ("the", a word without letters). Scanning text for
+    names, this rules out most words at once, with a per-word cache.
+    """
+    tokens = name_tokens(word)
+    if not tokens or tokens[0] == "the":
+        return None
+    return "al" if tokens[0] in _ARTICLES else _token(tokens[0])
+
+
 def without_article(key: str) -> str | None:
     """The key without a leading "al " ("al raqa" -> "raqa"), or None if it has none."""
     if key.startswith("al ") and len(key) > 3:

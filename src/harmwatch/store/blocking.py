@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from ..link.blocks import LONG, UNDATED, blocks_of, search_buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
@@ -39,8 +40,14 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def file_mention(db: Database, m: Mention, incident_id: str) -> None:
-    """File an asserted mention under its keys for ``incident_id`` (others never link: not filed)."""
+BlockRow = tuple[str, str, int, str, int, str | None, str | None]  # a link_blocks row, in column order
+
+
+def file_mention(db: Database, m: Mention, incident_id: str) -> list[BlockRow]:
+    """File an asserted mention under its keys for ``incident_id`` (others never link: not filed).
+
+    Returns the rows written (each merged into any row already there).
+    """
     rows = [(m.scope, b.key, b.bucket, incident_id, b.mask, _iso(b.date_lo), _iso(b.date_hi)) for b in blocks_of(m)]
     # One row per (key, bucket): a multi-row INSERT must not name the same row twice.
     unique = list({r[1:3]: r for r in rows}.values())
@@ -48,6 +55,7 @@ def file_mention(db: Database, m: Mention, incident_id: str) -> None:
         chunk = unique[i:i + _ROWS_PER_STATEMENT]
         db.execute(_UPSERT_HEAD + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + _UPSERT_TAIL,
                    [v for row in chunk for v in row])
+    return unique
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -78,6 +86,71 @@ def candidate_sizes(db: Database, m: Mention, start: date | None, end: date | No
     return found
 
 
+class BatchBlocks:
+    """The index rows one batch has read, kept as they are in the table while the batch files mentions.
+
+    ``candidate_sizes`` reads each (key, bucket) of the search once per batch, every type and place
+    kind at once, and picks from memory after; ``filed`` merges the batch's own rows in as the
+    upsert of ``file_mention`` does. Valid only inside the batch's transaction, which holds the write
+    lock (incident sizes change only when the batch rebuilds its incidents, after linking).
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        # (scope, key, bucket) -> incident id -> [mask, date_lo, date_hi]
+        self._rows: dict[tuple[str, str, int], dict[str, list[Any]]] = {}
+        self._sizes: dict[str, int] = {}  # stored member counts (incidents.n_mentions, 0 when none)
+
+    def candidate_sizes(self, m: Mention, start: date | None, end: date | None) -> dict[str, int]:
+        """What ``candidate_sizes`` gives, from memory where the batch has read the rows before."""
+        if start is None or end is None or (end - start).days > MAX_WINDOW_DAYS:
+            return candidate_sizes(self._db, m, start, end)  # every bucket of the keys: read them all
+        keys, bucket_list = sorted(wanted_keys(m)), search_buckets(start, end)
+        missing = [(k, b) for k in keys for b in bucket_list if (m.scope, k, b) not in self._rows]
+        if missing:
+            self._load(m.scope, sorted({k for k, _ in missing}), sorted({b for _, b in missing}))
+        types, places, sizes = wanted_mask(m.type), wanted_places(m), self._sizes
+        found: dict[str, int] = {}
+        for key in keys:
+            for bucket in bucket_list:
+                cell = self._rows[m.scope, key, bucket]
+                if bucket == LONG:  # only long rows are checked on their dates (_in_window)
+                    cell = {i: v for i, v in cell.items()
+                            if _in_window({"bucket": LONG, "date_lo": v[1], "date_hi": v[2]}, start, end)}
+                found.update((i, sizes[i]) for i, v in cell.items() if v[0] & types and v[0] & places)
+        return found
+
+    def _load(self, scope: str, keys: list[str], bucket_list: list[int]) -> None:
+        for chunk in _chunks(keys):
+            for key in chunk:
+                self._rows.update(((scope, key, b), {}) for b in bucket_list)
+            rows = self._db.all(
+                f"SELECT b.key, b.bucket, b.incident_id, b.mask, b.date_lo, b.date_hi, COALESCE(i.n_mentions, 0) AS n "
+                f"FROM link_blocks b LEFT JOIN incidents i ON i.id = b.incident_id WHERE b.scope = ? "
+                f"AND b.key IN ({', '.join('?' * len(chunk))}) AND b.bucket IN ({', '.join('?' * len(bucket_list))})",
+                [scope, *chunk, *bucket_list])
+            for r in rows:
+                self._rows[scope, r["key"], r["bucket"]][r["incident_id"]] = [r["mask"], r["date_lo"], r["date_hi"]]
+                self._sizes[r["incident_id"]] = r["n"]
+
+    def filed(self, rows: Sequence[BlockRow]) -> None:
+        """Merge rows ``file_mention`` wrote into those read, like its upsert."""
+        for scope, key, bucket, incident_id, mask, lo, hi in rows:
+            cell = self._rows.get((scope, key, bucket))
+            if cell is None:
+                continue  # not read yet: a later read finds the row in the table
+            if incident_id not in self._sizes:
+                row = self._db.one("SELECT n_mentions FROM incidents WHERE id = ?", (incident_id,))
+                self._sizes[incident_id] = int(row["n_mentions"] or 0) if row else 0
+            old = cell.get(incident_id)
+            if old is None:
+                cell[incident_id] = [mask, lo, hi]
+            else:
+                old[0] |= mask
+                old[1] = lo if old[1] is None else old[1] if lo is None else min(old[1], lo)
+                old[2] = hi if old[2] is None else old[2] if hi is None else max(old[2], hi)
+
+
 def _in_window(row: dict[str, object], start: date | None, end: date | None) -> bool:
     """Dated rows are in the window by their bucket; long rows are checked on their dates."""
     if row["bucket"] == UNDATED:
@@ -89,21 +162,26 @@ def _in_window(row: dict[str, object], start: date | None, end: date | None) -> 
             and (start is None or hi is None or str(hi) >= start.isoformat()))
 
 
-def members_for_scoring(db: Database, sizes: dict[str, int]) -> dict[str, list[Mention]]:
+def members_for_scoring(db: Database, sizes: dict[str, int],
+                        known: dict[str, list[Mention]] | None = None) -> dict[str, list[Mention]]:
     """Each candidate incident's members in processing order; a large one gives its first and latest.
 
     ``sizes`` maps incident ids to their stored member counts (``candidate_sizes``): small incidents
     are read in one query, large ones one by one. At most MAX_CANDIDATES incidents, by id.
+    ``known`` holds the members of small incidents already read in this batch (``store.saving``, which
+    appends each mention saved to them); incidents read here are added to it.
     """
     chosen = sorted(sizes)[:MAX_CANDIDATES]
     cap = RECENT_MEMBERS + FIRST_MEMBERS
-    found: dict[str, list[Mention]] = {}
-    small = [i for i in chosen if sizes[i] <= cap]
+    known = {} if known is None else known
+    found: dict[str, list[Mention]] = {i: known[i] for i in chosen if i in known and sizes[i] <= cap}
+    small = [i for i in chosen if sizes[i] <= cap and i not in found]
     for chunk in _chunks(small):
         rows = db.all(f"SELECT incident_id, data FROM mentions WHERE incident_id IN "
                       f"({', '.join('?' * len(chunk))}) ORDER BY incident_id, rowid", chunk)
         for r in rows:
             found.setdefault(r["incident_id"], []).append(decoded(r["data"]))
+        known.update((i, found[i]) for i in chunk if i in found)
     for incident_id in (i for i in chosen if sizes[i] > cap):
         rows = db.all(
             "SELECT * FROM (SELECT rowid AS r, data FROM mentions WHERE incident_id = ? ORDER BY rowid DESC "

@@ -21,11 +21,13 @@ Row = dict[str, Any]
 Params = Sequence[Any]
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 262_144  # SQLite page cache: linking re-reads the recent index pages of a large database
 FETCH_SIZE = 256
 
 
-def _dict_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
-    return {col[0]: value for col, value in zip(cursor.description, values, strict=True)}
+def _names(cursor: sqlite3.Cursor) -> list[str]:
+    # Read once per statement, not once per row as a row factory would: large reads are common.
+    return [col[0] for col in cursor.description or ()]
 
 
 class Database:
@@ -41,13 +43,14 @@ class Database:
             self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
             raise self._error(exc, "open") from exc
-        self._conn.row_factory = _dict_row
         try:
             self._run(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", ())
             self._run("PRAGMA foreign_keys = ON", ())
             self._run("PRAGMA journal_mode = WAL", ())
             # NORMAL is safe in WAL mode: a killed process never corrupts the file or half-applies a commit.
             self._run("PRAGMA synchronous = NORMAL", ())
+            # Negative: KiB, not pages. Pages are allocated as used, so a small database stays small.
+            self._run(f"PRAGMA cache_size = -{CACHE_KIB}", ())
         except BaseException:
             self._conn.close()
             raise
@@ -101,20 +104,35 @@ class Database:
         """Run one write statement; returns the number of rows it changed."""
         return self._run(sql, params).rowcount
 
+    def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one write statement once per parameter row (fewer round trips than ``execute`` in a loop)."""
+        if not rows:
+            return
+        try:
+            self._conn.executemany(sql, [tuple(r) for r in rows])
+        except sqlite3.Error as exc:
+            raise self._error(exc, sql) from exc
+
     def one(self, sql: str, params: Params = ()) -> Row | None:
-        row: Row | None = self._run(sql, params).fetchone()
-        return row
+        cursor = self._run(sql, params)
+        row = cursor.fetchone()
+        return None if row is None else dict(zip(_names(cursor), row, strict=True))
 
     def all(self, sql: str, params: Params = ()) -> list[Row]:
-        rows: list[Row] = self._run(sql, params).fetchall()
-        return rows
+        cursor = self._run(sql, params)
+        rows = cursor.fetchall()
+        if not rows:
+            return []
+        names = _names(cursor)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def stream(self, sql: str, params: Params = ()) -> Iterator[Row]:
         """Rows a few at a time, so a large result is never held in memory at once."""
         cursor = self._run(sql, params)
         try:
+            names = _names(cursor)
             while chunk := cursor.fetchmany(FETCH_SIZE):
-                yield from chunk
+                yield from (dict(zip(names, row, strict=True)) for row in chunk)
         finally:
             cursor.close()
 

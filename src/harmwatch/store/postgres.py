@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -183,6 +183,16 @@ class PostgresDatabase(Database):
 
     def pragma(self, name: str) -> Any:
         return None  # SQLite settings have no PostgreSQL counterpart
+
+    def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        if not rows:
+            return
+        translated = to_postgres(sql)
+        try:
+            with self._pg.cursor() as cursor:
+                cursor.executemany(translated.sql, [self._params(translated.fts_params, r) for r in rows])
+        except psycopg.Error as exc:
+            raise self._error(exc, sql) from None
 
     def one(self, sql: str, params: Params = ()) -> Row | None:
         row = self._run(sql, params).fetchone()

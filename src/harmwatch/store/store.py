@@ -15,24 +15,21 @@ from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
-from ..errors import ConfigError, LinkError, NotFound
+from ..errors import ConfigError, NotFound, StoreError
 from ..model import Document, Incident, Link, Mention
 from . import blocking, review
 from .db import Database, Row
 from .records import (
     Values,
-    claim_rows,
     document_from_row,
     document_row,
     dumps,
     incident_from_record,
     incident_row,
     link_from_row,
-    link_row,
     mention_from_row,
-    mention_row,
-    place_row,
 )
+from .saving import MentionWriter, check_link
 
 Clock = Callable[[], datetime]
 BBox = tuple[float, float, float, float]
@@ -137,8 +134,8 @@ class Store:
     def mark_processed(self, sha256s: Sequence[str], at: datetime) -> None:
         stamp = at.isoformat()
         with self.transaction():
-            for sha in sha256s:
-                self._db.execute("UPDATE documents SET processed_at = ? WHERE sha256 = ?", (stamp, sha))
+            self._db.execute_many("UPDATE documents SET processed_at = ? WHERE sha256 = ?",
+                                  [(stamp, sha) for sha in sha256s])
 
     # --- mentions and links ---
 
@@ -147,27 +144,25 @@ class Store:
 
         The incident row must exist by the end of the transaction (``put_incident``).
         """
-        if link is not None and (link.mention_id != m.id or link.incident_id != incident_id):
-            raise LinkError(
-                f"link {link.mention_id} -> {link.incident_id} does not match mention {m.id} saved to "
-                f"{incident_id}; the link stage must return a link for the mention it was given."
-            )
+        check_link(m, incident_id, link)
         with self.transaction():
-            if not self._db.one("SELECT 1 AS hit FROM documents WHERE sha256 = ?", (m.doc_sha256,)):
-                raise NotFound(f"mention {m.id} belongs to document {m.doc_sha256[:12]}, which is not "
-                               "in the store; add the document before its mentions.")
-            self._write("mentions", mention_row(m, incident_id), ["id"])
-            self._db.execute("DELETE FROM claims WHERE mention_id = ?", (m.id,))
-            for claim in claim_rows(m):
-                self._write("claims", claim, ["mention_id", "idx"])
-            self._db.execute("DELETE FROM links WHERE mention_id = ?", (m.id,))
-            if link is not None:
-                self._write("links", link_row(link), ["mention_id"])
-            blocking.file_mention(self._db, m, incident_id)
-            if m.where is not None:
-                self._write("places", place_row(m.where), ["key"], update=False)
-            for actor in m.perpetrators:
-                self._write("actors", {"name": actor.name, "inter": actor.inter}, ["name"], update=False)
+            writer = MentionWriter(self._db, [m])
+            writer.save(m, incident_id, link)
+            writer.flush()
+
+    def mention_writer(self, mentions: Sequence[Mention]) -> MentionWriter:
+        """Saves a batch of ``mentions`` like ``save_mention``, in fewer statements; use it in a transaction.
+
+        Each mention's row is written by ``save``, the rest by ``flush`` (``store.saving``).
+        """
+        if not self._db.in_transaction:
+            raise StoreError("mention_writer needs an open transaction, or a crash could leave mentions without "
+                             "their links; call it inside `with store.transaction():`.")
+        return MentionWriter(self._db, mentions)
+
+    def has_members(self, incident_id: str) -> bool:
+        """Whether any mention is saved to ``incident_id``."""
+        return self._db.one("SELECT 1 AS hit FROM mentions WHERE incident_id = ? LIMIT 1", (incident_id,)) is not None
 
     def candidates(self, start: date | None, end: date | None, scope: str,
                    mention: Mention | None = None) -> dict[str, list[Mention]]:

@@ -1,0 +1,121 @@
+"""Linking a batch of mentions with few statements (issue 5).
+
+A mention's row and its blocking rows are written at once: the next mention of the batch may be
+compared with it (``Store.candidates`` reads both). Its claims, link, place and actors are read only
+after the batch is linked, so :meth:`MentionWriter.flush` writes them together, one ``execute_many``
+per table. The end state is the one ``Store.save_mention`` per mention would leave.
+
+:meth:`MentionWriter.candidates` answers as ``Store.candidates`` does, but reads each index row
+(``blocking.BatchBlocks``) and each small incident's members once per batch, then keeps them current
+as the batch saves mentions. That is safe because the batch's transaction holds the write lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from ..errors import LinkError, NotFound
+from ..model import Link, Mention
+from . import blocking
+from .db import Database
+from .records import Values, claim_rows, link_row, mention_row, place_row
+
+_CHUNK = 400  # ids per IN (...) list: under SQLite's 999 parameters
+
+
+@lru_cache(maxsize=256)  # the same few statements are built for every row written
+def upsert_sql(table: str, cols: tuple[str, ...], keys: tuple[str, ...], update: bool = True) -> str:
+    changes = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys)
+    action = f"UPDATE SET {changes}" if update and changes else "NOTHING"
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO {action}")
+
+
+def _found(db: Database, table: str, column: str, values: Iterable[str]) -> set[str]:
+    """Which of ``values`` are in ``table.column``."""
+    unique = sorted(set(values))
+    found: set[str] = set()
+    for i in range(0, len(unique), _CHUNK):
+        chunk = unique[i:i + _CHUNK]
+        rows = db.all(f"SELECT {column} AS v FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})",
+                      chunk)
+        found.update(r["v"] for r in rows)
+    return found
+
+
+def check_link(m: Mention, incident_id: str, link: Link | None) -> None:
+    if link is not None and (link.mention_id != m.id or link.incident_id != incident_id):
+        raise LinkError(
+            f"link {link.mention_id} -> {link.incident_id} does not match mention {m.id} saved to "
+            f"{incident_id}; the link stage must return a link for the mention it was given."
+        )
+
+
+class MentionWriter:
+    """Saves the mentions of one batch (inside its transaction); call ``flush`` before reading links or claims.
+
+    Built with every mention the batch may save, so that the documents are checked and the mentions
+    saved before (whose old claims and link must go) are found in one query each.
+    """
+
+    def __init__(self, db: Database, mentions: Sequence[Mention]) -> None:
+        self._db = db
+        present = _found(db, "documents", "sha256", (m.doc_sha256 for m in mentions))
+        for m in mentions:
+            if m.doc_sha256 not in present:
+                raise NotFound(f"mention {m.id} belongs to document {m.doc_sha256[:12]}, which is not "
+                               "in the store; add the document before its mentions.")
+        self._stored = _found(db, "mentions", "id", (m.id for m in mentions))
+        self._pending: dict[str, tuple[Mention, Link | None]] = {}  # the last save of each mention wins
+        self._places: list[Values] = []  # every save's, in order: the first row of a key is kept
+        self._actors: list[Values] = []
+        # Members of small candidate incidents read in this batch, kept current by ``save``: the batch
+        # holds the write lock, so nobody else changes them until it commits.
+        self._members: dict[str, list[Mention]] = {}
+        self._blocks = blocking.BatchBlocks(db)
+
+    def candidates(self, m: Mention, start: date | None, end: date | None) -> dict[str, list[Mention]]:
+        """``Store.candidates`` given the mention, reading each small incident's members once per batch."""
+        return blocking.members_for_scoring(self._db, self._blocks.candidate_sizes(m, start, end), self._members)
+
+    def save(self, m: Mention, incident_id: str, link: Link | None) -> None:
+        """Store ``m`` as a member of ``incident_id`` now; its claims, link, place and actors at ``flush``."""
+        check_link(m, incident_id, link)
+        row = mention_row(m, incident_id)
+        self._db.execute(upsert_sql("mentions", tuple(row), ("id",)), list(row.values()))
+        self._blocks.filed(blocking.file_mention(self._db, m, incident_id))
+        if m.id in self._stored or m.id in self._pending:
+            self._members.clear()  # saved again, perhaps elsewhere: read every incident afresh
+        elif incident_id in self._members:
+            # As the next read would give it: decoded from its stored record, after the older members.
+            self._members[incident_id].append(blocking.decoded(row["data"]))
+        self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
+        self._pending[m.id] = (m, link)
+        if m.where is not None:
+            self._places.append(place_row(m.where))
+        self._actors.extend({"name": a.name, "inter": a.inter} for a in m.perpetrators)
+
+    def flush(self) -> None:
+        """Write the claims, links, places and actors of the mentions saved since the last flush."""
+        saved = [m for m, _ in self._pending.values()]
+        stale = [(m.id,) for m in saved if m.id in self._stored]
+        self._db.execute_many("DELETE FROM claims WHERE mention_id = ?", stale)
+        self._db.execute_many("DELETE FROM links WHERE mention_id = ?", stale)
+        self._many("claims", [c for m in saved for c in claim_rows(m)], ("mention_id", "idx"))
+        self._many("links", [link_row(link) for _, link in self._pending.values() if link is not None],
+                   ("mention_id",))
+        self._many("places", self._places, ("key",), update=False)
+        self._many("actors", self._actors, ("name",), update=False)
+        self._stored.update(m.id for m in saved)
+        self._pending.clear()
+        self._places, self._actors = [], []
+
+    def _many(self, table: str, rows: list[Values], keys: tuple[str, ...], update: bool = True) -> None:
+        by_cols: dict[tuple[str, ...], list[list[Any]]] = {}
+        for row in rows:
+            by_cols.setdefault(tuple(row), []).append(list(row.values()))
+        for cols, values in by_cols.items():
+            self._db.execute_many(upsert_sql(table, cols, keys, update), values)
