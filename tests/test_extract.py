@@ -42,6 +42,33 @@ def test_event_type(extractor, text, etype):
 
 
 @pytest.mark.parametrize(
+    ("text", "etype", "absent"),
+    [
+        ("Police opened fire on a funeral march in Basra and two mourners were shot dead.",
+         "excessive_force_against_protesters", "attack_on_civilians"),
+        ("Army units took full control of the village of Tel Rifaat under heavy bombardment.",
+         "territory_regained", "shelling"),
+        ("Crowds in Idlib staged a rally against the bombing campaign on Sunday.", "peaceful_protest", "shelling"),
+        ("The sick and wounded were taken out of Madaya by the Red Crescent.", "evacuation", "attack_on_civilians"),
+        ("Insurgents liberated the town of Kafr Zita on Monday.", "territory_taken", None),
+        ("Dozens of families left Saraqib, fearing a ground offensive.", "displacement", "armed_clash"),
+    ],
+)
+def test_the_specific_event_speaks_for_the_words_that_describe_it(extractor, text, etype, absent):
+    ms = _mentions(extractor, text)
+    assert _asserted(ms, etype), [(m.type, m.status, m.rule) for m in ms]
+    assert not _asserted(ms, absent), [(m.type, m.status, m.rule) for m in ms]
+
+
+def test_a_death_toll_for_one_attack_is_that_incident(extractor):
+    ms = _mentions(extractor, "The death toll from Tuesday's car bomb attack in Azaz has risen to 19 dead, "
+                              "officials said.")
+    assert ms and all(m.scope == "incident" for m in ms), [(m.type, m.scope, m.rule) for m in ms]
+    tally = _mentions(extractor, "The death toll since the start of the war has passed 400,000, the monitor said.")
+    assert tally and all(m.scope == "aggregate" for m in tally), [(m.type, m.scope, m.rule) for m in tally]
+
+
+@pytest.mark.parametrize(
     ("text", "status"),
     [
         ("The evacuation of the wounded has not yet started.", "negated"),

@@ -274,6 +274,7 @@ def _candidates(doc: Doc, sent: _Sentence, start: int, end: int, figures: Sequen
     # A weak word ("bombardment", "killed") still counts next to a strong non-violent one ("ceasefire").
     covered = {t.label_ for t in strong} | (VIOLENT if any(t.label_ in VIOLENT for t in strong) else set())
     chosen = strong + [t for t in found if t._.hw_strength == lx.WEAK and t.label_ not in covered]
+    chosen = [t for t in chosen if not _subsumed(t, strong, doc)]
     clause_text = _text(doc)[start:end]
     inters = sent.inters if chosen else []
     out = [Candidate(rules.retype(t.label_, t._.hw_strength, clause_text, sent.text, inters).value, t, t._.hw_rule)
@@ -287,6 +288,31 @@ def _candidates(doc: Doc, sent: _Sentence, start: int, end: int, figures: Sequen
                     out.append(Candidate(implied, span, f"figure-implies:{fig.kind}"))
                     break
     return out
+
+
+# A more specific word in the clause speaks for these: shots at a march are the excessive force, the
+# bombardment under which a town fell is its capture, a protest "against the bombing" is no bombing.
+_SUBSUMES: dict[str, frozenset[str]] = {"excessive_force_against_protesters": frozenset({"attack_on_civilians"})}
+_BOMBING = frozenset({"shelling", "air_strike"})
+_WEAK_UNDER: dict[str, frozenset[str]] = {
+    "territory_taken": _BOMBING, "territory_regained": _BOMBING, "territory_transfer": _BOMBING,
+    "evacuation": frozenset({"attack_on_civilians"}),  # "the wounded were taken out"
+}
+_PROTESTS = frozenset({"peaceful_protest", "protest_with_intervention"})
+_PROTEST_OBJECT = re.compile(r"\b(?:against|over|denouncing|condemning|protesting)\s+(?:[\w'’-]+\s+){0,3}$",
+                             re.IGNORECASE)
+
+
+def _subsumed(trigger: Span, strong: Sequence[Span], doc: Doc) -> bool:
+    labels = {s.label_ for s in strong if s is not trigger}
+    if any(trigger.label_ in _SUBSUMES.get(label, ()) for label in labels):
+        return True
+    if trigger._.hw_strength != lx.WEAK or trigger.label_ not in VIOLENT:
+        return False
+    if any(trigger.label_ in _WEAK_UNDER.get(label, ()) for label in labels):
+        return True
+    before = _text(doc)[max(0, trigger.start_char - 40):trigger.start_char]
+    return bool(labels & _PROTESTS) and bool(_PROTEST_OBJECT.search(before))
 
 
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,

@@ -73,8 +73,9 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|dispers(?:e|ed|ing) (?:the )?(?:protest|rally|demonstration|crowd|protesters|demonstrators)"
        r"|tear ?gas|water cannons?|batons?"),
     _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at|into) (?:the )?"
-       r"(?:protesters|demonstrators|crowd|protest)"
-       r"|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators)"
+       r"(?:protesters|demonstrators|crowd|protest|mourners|(?:\w+ ){0,2}(?:march|rally|procession))"
+       r"|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators|mourners)"
+       r"|(?:protesters|demonstrators|mourners) (?:were |was |had been )?(?:shot|killed|wounded|injured)"
        r"|live (?:ammunition|rounds|fire)"),
     _p("violent_demonstration", r"riots?|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
        r"(?:torched|stormed|threw (?:stones|rocks|petrol bombs)|clashed with (?:the )?police|set fire|burned|pelted"
@@ -98,16 +99,19 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|ransacked|pillag(?:ed|ing)"),
     _p("territory_regained", r"re-?took|re-?captured?|re-?capturing|re-?conquest|regained(?: control)?"
        r"|retak(?:e|ing)|took back|won back|fall of"),
-    _p("territory_taken", r"captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|t(?:ake|akes|ook|aking) (?:control|over)"
-       r"|taken (?:control|over)|overr?an|overrun|advanc(?:e|es|ed|ing) (?:into|over|in|on|towards?)"
+    _p("territory_taken", r"captur(?:e|ed|es|ing)|liberat(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)"
+       r"|t(?:ake|akes|ook|aking|aken) (?:full |complete |total )?(?:control|over)"
+       r"|overr?an|overrun|advanc(?:e|es|ed|ing) (?:into|over|in|on|towards?)"
        r"|(?:control|controls|controlled) (?:large parts|most|the rest|all) of"),
     _p("territory_transfer", r"handed over|handover|withdr(?:ew|awn) from|transfer(?:red)? (?:of )?control"),
     _p("siege", r"sieges?|besieged|besieging|laid siege|under siege|encircled|encirclement|blockade[ds]?"
        r"|starv(?:e|ed|ing|ation)|cut off|(?:route|road|supply line|corridor)s? (?:\w+ )?(?:was |were |has been "
        r"|have been )?(?:cut|severed|closed)"),
-    _p("evacuation", r"evacuat(?:e|ed|es|ing|ion|ions)|bussed out|buses (?:left|carrying|arrived)"),
+    _p("evacuation", r"evacuat(?:e|ed|es|ing|ion|ions)|bussed out|buses (?:left|carrying|arrived)"
+       r"|(?:taken|brought|ferried|transferred) out of"),
     _p("displacement", r"fled|flee|flees|fleeing|displaced|displacement|exodus|uprooted"
-       r"|forced from their homes|refugees? (?:arrived|crossed|streamed)"),
+       r"|forced from their homes|refugees? (?:arrived|crossed|streamed)"
+       r"|(?:families|residents|civilians|villagers|thousands|hundreds) (?:have |had )?(?:left|abandoned)"),
     _p("aid_access", r"(?:aid|relief|humanitarian|food) (?:convoys?|deliver(?:y|ies)|supplies|trucks|workers)"
        r"|convoys?|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"),
     _p("responsibility_claim", r"claimed responsibility|(?:denied|denies|deny) (?:responsibility|involvement"
@@ -180,7 +184,8 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(
-    r"\b(?:could|might|may|would|will|shall|if|unless|threaten(?:s|ed)? to|risk(?:s|ing)?|fear(?:s|ed)? (?:of|that)?"
+    r"\b(?:could|might|may|would|will|shall|if|unless|threaten(?:s|ed)? to|risk(?:s|ing)?"
+    r"|fear(?:s|ed|ing)? (?:of|that)?"
     r"|plan(?:s|ned)? to|expected to|likely to|set to|about to|in case|potential(?:ly)?|possible|possibly"
     r"|warn(?:s|ed)? (?:of|that))\b",
     re.IGNORECASE,
@@ -216,7 +221,9 @@ AGGREGATE = re.compile(  # a tally or a pattern of events whatever the sentence 
 )
 PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 since the start of the war")
     r"\b(?:since the (?:start|beginning)|in the first (?:\w+ )?(?:days|weeks|months|years|hours)"
-    r"|in the (?:last|past) \w+ (?:days|weeks|months|years)|over the (?:last|past) \w+|this year|death toll)\b",
+    r"|in the (?:last|past) \w+ (?:days|weeks|months|years)|over the (?:last|past) \w+|this year"
+    r"|death toll(?! (?:from|of|in) (?:the |this |last |\w+'s )?(?:\w+ ){0,3}"
+    r"(?:strikes?|attacks?|raids?|bombings?|blasts?|explosions?|shelling|massacres?)))\b",
     re.IGNORECASE,
 )
 # Places that stand for atrocities of the past: a clause that names one is a comparison, not news.
