@@ -186,6 +186,8 @@ def test_since_a_year_long_ago_is_not_historical(extractor):
     text = "Capturing the city is the regime's largest gain since the uprising began in 2011."
     ms = _mentions(extractor, text)
     assert ms and all(m.status == "asserted" for m in ms), [(m.type, m.status) for m in ms]
+    # The year is the anchor of the comparison, not the capture's date: that is the week before publication.
+    assert all(m.when is not None and m.when.start and m.when.start.year == 2016 for m in ms), [m.when for m in ms]
 
 
 def test_tally_without_a_date_spans_the_year_before_publication(extractor):
