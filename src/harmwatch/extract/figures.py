@@ -323,6 +323,23 @@ def _backward(toks: list[Token], s: int, boundary: int, cls: str) -> tuple[str, 
     return "", ""
 
 
+_RISE = frozenset({"rose", "risen", "climbed", "reached", "jumped", "increased", "stood", "stands", "passed",
+                   "topped", "surpassed"})
+
+
+def _toll_before(toks: list[Token], s: int) -> str:
+    """ "The death toll from Thursday's bombing at a market rose to 32": a toll's verb reaches past other numbers."""
+    k = s - 1 if s and toks[s - 1].low in ("to", "at") else s
+    if k < 1 or toks[k - 1].low not in _RISE:
+        return ""
+    for j in range(k - 2, max(-1, k - 22), -1):
+        if toks[j].low in _FORWARD_STOP:
+            return ""
+        if toks[j].low == "toll":
+            return "killed_or_injured" if j and toks[j - 1].low == "casualty" else "killed"
+    return ""
+
+
 def _link(toks: list[Token], prev: _Item, cur: _Item) -> str:
     gap = tuple(t.low for t in toks[prev.np.end:cur.s])
     if gap and all(g in _COORD for g in gap):
@@ -362,6 +379,8 @@ def _kind(toks: list[Token], items: list[_Item], links: list[str], kinds: list[s
     immediate, nearest = _backward(toks, it.s, items[i - 1].np.end if i else 0, np.cls)
     if immediate:
         return immediate
+    if np.cls == "person" and (toll := _toll_before(toks, it.s)):
+        return toll
     own = _forward(toks, np.end, items[i + 1].s if i + 1 < n else len(toks), np.cls, starts)
     if own:
         return own
