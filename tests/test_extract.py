@@ -60,6 +60,17 @@ def test_the_specific_event_speaks_for_the_words_that_describe_it(extractor, tex
     assert not _asserted(ms, absent), [(m.type, m.status, m.rule) for m in ms]
 
 
+@pytest.mark.parametrize("text", [
+    "Jets hit a clinic in Kafr Nabl on Monday, killing two nurses, a day after the market attack.",
+    "Two weeks after the bombing of the hospital in Saraqib, its clinic reopened.",
+])
+def test_an_earlier_event_named_as_a_reference_is_no_mention(extractor, text):
+    ms = _mentions(extractor, text)
+    assert not [m for m in ms if m.trigger and m.trigger.text in ("attack", "bombing")], [
+        (m.type, m.trigger, m.rule) for m in ms]
+    assert all(m.scope == "incident" for m in ms), [(m.type, m.scope, m.rule) for m in ms]
+
+
 def test_a_death_toll_for_one_attack_is_that_incident(extractor):
     ms = _mentions(extractor, "The death toll from Tuesday's car bomb attack in Azaz has risen to 19 dead, "
                               "officials said.")

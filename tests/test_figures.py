@@ -19,6 +19,8 @@ def _rows(text: str) -> list[Row]:
     ("Mortar fire killed 17 people in the old market.", [("killed", "people", 17, 17, "exact")]),
     ("At least 9 civilians were killed overnight.", [("killed", "civilians", 9, None, "at_least")]),
     ("The death toll has risen to 44.", [("killed", "people", 44, 44, "exact")]),
+    ("Four people were killed and the mill, which fed thousands, was destroyed.",
+     [("killed", "people", 4, 4, "exact")]),
     ("The death toll from Monday's raid on a bakery in Azaz climbed to 21.",
      [("killed", "people", 21, 21, "exact")]),
     ("The casualty toll from the twin blasts at a Homs checkpoint stood at 40.",

@@ -274,7 +274,7 @@ def _candidates(doc: Doc, sent: _Sentence, start: int, end: int, figures: Sequen
     # A weak word ("bombardment", "killed") still counts next to a strong non-violent one ("ceasefire").
     covered = {t.label_ for t in strong} | (VIOLENT if any(t.label_ in VIOLENT for t in strong) else set())
     chosen = strong + [t for t in found if t._.hw_strength == lx.WEAK and t.label_ not in covered]
-    chosen = [t for t in chosen if not _subsumed(t, strong, doc)]
+    chosen = [t for t in chosen if not _subsumed(t, strong, doc) and not _back_reference(t, doc)]
     clause_text = _text(doc)[start:end]
     inters = sent.inters if chosen else []
     out = [Candidate(rules.retype(t.label_, t._.hw_strength, clause_text, sent.text, inters).value, t, t._.hw_rule)
@@ -313,6 +313,15 @@ def _subsumed(trigger: Span, strong: Sequence[Span], doc: Doc) -> bool:
         return True
     before = _text(doc)[max(0, trigger.start_char - 40):trigger.start_char]
     return bool(labels & _PROTESTS) and bool(_PROTEST_OBJECT.search(before))
+
+
+# "a day after the market attack": the attack is an earlier event, reported as such elsewhere.
+_BACK_REFERENCE = re.compile(r"\b(?:a|an|one|two|three|four|five|several|few|\d+) (?:days?|hours?|weeks?|months?)"
+                             r" (?:after|before) (?:the|a|an|last \w+'s|\w+'s)(?: [\w'’-]+){0,3} $", re.IGNORECASE)
+
+
+def _back_reference(trigger: Span, doc: Doc) -> bool:
+    return bool(_BACK_REFERENCE.search(_text(doc)[max(0, trigger.start_char - 70):trigger.start_char]))
 
 
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,

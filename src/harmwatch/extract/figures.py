@@ -394,7 +394,14 @@ def _kind(toks: list[Token], items: list[_Item], links: list[str], kinds: list[s
         shared = _forward(toks, items[last].np.end, limit, np.cls, starts)
         if shared:
             return shared
+    if _relative_object(toks, it.s):
+        return np.mod_kind
     return np.mod_kind or nearest
+
+
+def _relative_object(toks: list[Token], s: int) -> bool:
+    """ "the bakery, which fed thousands": the number is a relative clause's object, not the dead."""
+    return any(t.low in ("which", "who", "that") for t in toks[max(0, s - 3):s])
 
 
 # --- figures ---------------------------------------------------------------------------------------------

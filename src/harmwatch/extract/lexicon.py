@@ -215,7 +215,8 @@ UNNAMED_CLAIMANTS = re.compile(
     re.IGNORECASE,
 )
 AGGREGATE = re.compile(  # a tally or a pattern of events whatever the sentence counts
-    r"\b(?:alone|so far|at last count|in total|a total of|daily|every day|each day|a day|per day|to date"
+    r"\b(?:alone|so far|at last count|in total|a total of|daily|every day|each day"
+    r"|a day(?! (?:after|before|earlier|later))|per day|to date"
     r"|all (?:have|had) been|dozens of (?:attacks|strikes)|tally|every week|repeatedly|systematically)\b",
     re.IGNORECASE,
 )
