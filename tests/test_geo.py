@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 
+from harmwatch.config import from_env
 from harmwatch.errors import GeoError, IngestError
 from harmwatch.geo import Gazetteer, geoparse, import_geonames, import_places, normalize_name, resolve
 from harmwatch.geo import index as geo_index
@@ -418,6 +419,25 @@ def test_each_source_reads_a_lone_name_in_its_own_geography(geo_gazetteer: Gazet
     assert read("Shelling hit Palmyra.", "Syria Wire") == ["SY"]
     assert read("A fair opened in Palmyra.", "Ohio Daily") == ["US"]
     assert pipe.run.documents == 9  # every document also counts for the whole run
+
+    def alone(history: tuple[str, ...]) -> tuple[list[str | None], int]:
+        off = PlaceResolver(gazetteer=geo_gazetteer, run_context=False)
+        for text in (*history, "A fair opened in Palmyra."):
+            doc = nlp.make_doc(text)
+            doc._.hw_document = SimpleNamespace(source="Any Daily")
+            found = [s._.place.country if s._.place else None for s in off(doc).spans["hw_places"]]
+        return found, off.run.documents
+
+    # Switched off, what came before changes nothing.
+    assert alone(("Fighting in Homs.", "Air strikes in Idlib.", "Shelling in Hama.", "Raids on Aleppo.")) == \
+        alone(("A fair in Cleveland.", "Storms in Columbus.", "A parade in Dayton.", "Snow in Akron.")) == \
+        alone(())
+    assert alone(())[1] == 0
+
+
+@pytest.mark.parametrize(("value", "on"), [("0", False), ("off", False), ("1", True), ("", True)])
+def test_run_context_can_be_switched_off(value: str, on: bool) -> None:
+    assert from_env({"HARMWATCH_RUN_CONTEXT": value}).run_context is on
 
 
 # --- event location ---

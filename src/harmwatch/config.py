@@ -27,6 +27,7 @@ class Settings:
     home: Path = Path.home() / ".cache" / "harmwatch"
     max_bytes: int = DEFAULT_MAX_BYTES
     actor_files: tuple[Path, ...] = ()
+    run_context: bool = True  # a lone ambiguous place name is read in the run's geography
 
     @property
     def gazetteer_path(self) -> Path:
@@ -54,7 +55,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         raise ConfigError(f"HARMWATCH_MAX_BYTES must be positive, got {max_bytes}; unset it for 50 MiB.")
     home = Path(env["HARMWATCH_HOME"]) if env.get("HARMWATCH_HOME") else Settings.home
     actors = tuple(Path(p) for p in env.get("HARMWATCH_ACTORS", "").split(os.pathsep) if p)
-    return Settings(db=env.get("HARMWATCH_DB") or DEFAULT_DB, home=home, max_bytes=max_bytes, actor_files=actors)
+    run_context = env.get("HARMWATCH_RUN_CONTEXT", "1").strip().lower() not in ("0", "false", "no", "off")
+    return Settings(db=env.get("HARMWATCH_DB") or DEFAULT_DB, home=home, max_bytes=max_bytes, actor_files=actors,
+                    run_context=run_context)
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:

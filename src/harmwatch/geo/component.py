@@ -66,10 +66,12 @@ class PlaceResolver:
     """Callable pipeline component; set ``gazetteer`` after ``add_pipe`` to choose the index."""
 
     def __init__(self, name: str = "harmwatch_places", *, gazetteer: Gazetteer | None = None,
-                 detect_missed: bool = True) -> None:
+                 detect_missed: bool = True, run_context: bool | None = None) -> None:
         self.name = name
         self.gazetteer = gazetteer
         self.detect_missed = detect_missed
+        # Off (HARMWATCH_RUN_CONTEXT=0): every document is read alone, whatever came before it.
+        self.run_context = from_env().run_context if run_context is None else run_context
         self.run = RunFocus()  # the geography of the documents this component has read
         self.by_source: dict[str, RunFocus] = {}  # the same per source ("SOHR" is about Syria)
 
@@ -78,9 +80,11 @@ class PlaceResolver:
             self.gazetteer = Gazetteer.open(from_env().gazetteer_path)
         return self.gazetteer
 
-    def _runs(self, doc: Doc) -> tuple[RunFocus, RunFocus | None]:
+    def _runs(self, doc: Doc) -> tuple[RunFocus | None, RunFocus | None]:
         """The run focus that informs ``doc`` and the other one its places also count for: its source's,
         once that has read enough documents to say something, else the whole run's."""
+        if not self.run_context:
+            return None, None
         document = doc._.hw_document if doc.has_extension("hw_document") else None
         source = getattr(document, "source", None)
         if not source:
