@@ -11,7 +11,6 @@ import string
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
@@ -29,7 +28,7 @@ from .records import (
     link_from_row,
     mention_from_row,
 )
-from .saving import MentionWriter, check_link
+from .saving import MentionWriter, check_link, upsert_sql
 
 Clock = Callable[[], datetime]
 BBox = tuple[float, float, float, float]
@@ -46,15 +45,7 @@ def _utc_now() -> datetime:
 
 
 def _upsert(table: str, values: Values, keys: Sequence[str], update: bool = True) -> str:
-    return _upsert_sql(table, tuple(values), tuple(keys), update)
-
-
-@lru_cache(maxsize=256)  # the same few statements are built for every row written
-def _upsert_sql(table: str, cols: tuple[str, ...], keys: tuple[str, ...], update: bool) -> str:
-    changes = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys)
-    action = f"UPDATE SET {changes}" if update and changes else "NOTHING"
-    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT ({', '.join(keys)}) DO {action}")
+    return upsert_sql(table, tuple(values), tuple(keys), update)
 
 
 class Store:
