@@ -668,3 +668,16 @@ def test_story_groups_of_many_documents_equal_all_pairs():
             if near_duplicate(sh[i], sh[j]):
                 assert groups[i] == groups[j]
     assert len(set(groups)) < len(docs)
+
+
+def test_a_rebuilt_incident_does_not_compare_its_documents_again(monkeypatch):
+    from harmwatch.link import sources
+
+    docs = [doc(f"r{i}", f"Dispatch {i}. " + (STORY_A if i % 2 else STORY_B), f"Desk {i}") for i in range(12)]
+    first = story_groups(docs, load_registry())
+    calls = []
+    monkeypatch.setattr(sources, "near_duplicate", lambda a, b: calls.append((a, b)) or False)
+    assert story_groups(docs, load_registry()) == first
+    assert calls == []  # every pair was remembered from the first build
+    story_groups([*docs, doc("r-new", "A new dispatch. " + STORY_A, "Desk new")], load_registry())
+    assert 0 < len(calls) <= len(docs)  # only the newcomer's pairs are compared

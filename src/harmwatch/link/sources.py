@@ -21,6 +21,7 @@ MIN_SHINGLES = 8  # texts shorter than this many shingles are too short to call 
 ALL_PAIRS = 200  # up to this many documents every pair is compared; beyond, only those sharing a shingle
 COMMON_SHINGLE = 50  # a shingle in more documents than this is a stock phrase, not evidence of copying
 CACHED_DOCUMENTS = 8192
+CACHED_PAIRS = 1 << 18  # compared document pairs remembered: an incident is rebuilt with the same ones
 _WORD = re.compile(r"\w+")
 
 
@@ -77,6 +78,20 @@ def document_shingles(document: Document) -> frozenset[str]:
     return _text_shingles(document.sha256, document.text, document.boilerplate)
 
 
+_COPIES: dict[tuple[str, str], bool] = {}
+
+
+def _copied(a: Document, b: Document, sa: frozenset[str], sb: frozenset[str]) -> bool:
+    """``near_duplicate`` of two documents, remembered by their hashes (the raw bytes fix the text)."""
+    key = (a.sha256, b.sha256) if a.sha256 <= b.sha256 else (b.sha256, a.sha256)
+    found = _COPIES.get(key)
+    if found is None:
+        if len(_COPIES) >= CACHED_PAIRS:
+            _COPIES.clear()  # crude but bounded; a cleared pair is only compared again
+        found = _COPIES[key] = near_duplicate(sa, sb)
+    return found
+
+
 def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int]]:
     """Pairs of documents worth comparing: all of them, or for many documents those sharing a shingle.
 
@@ -120,7 +135,7 @@ def story_groups(documents: Sequence[Document], registry: SourceRegistry) -> tup
             union(owner.setdefault(key, i), i)
     texts = [document_shingles(d) for d in documents]
     for i, j in _candidate_pairs(texts):
-        if find(i) != find(j) and near_duplicate(texts[i], texts[j]):
+        if find(i) != find(j) and _copied(documents[i], documents[j], texts[i], texts[j]):
             union(i, j)
     return tuple(find(i) for i in range(len(documents)))
 
