@@ -157,12 +157,17 @@ def main() -> int:
     ap.add_argument("--rss-docs", type=int, default=10_000, help="documents for the peak-memory run [10000]")
     ap.add_argument("--skip-workers", action="store_true", help="only (a), (b) and the ratio")
     ap.add_argument("--db-dir", type=Path, default=None, help="where the SQLite files go [a temporary folder]")
+    ap.add_argument("--rss-only", action="store_true", help="only the peak-memory run of --rss-docs documents")
     ap.add_argument("--no-triage", action="store_true", help="(b) parses every sentence (HARMWATCH_TRIAGE=0)")
     args = ap.parse_args()
 
-    texts = corpus(args.docs)
     settings = from_env()
     rows = Table()
+    if args.rss_only:
+        with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
+            rows += [peak_rss(corpus(args.rss_docs), Path(tmp) / "rss.db", settings, args.workers)]
+        return 0
+    texts = corpus(args.docs)
     rows += [("corpus", f"{len(texts)} documents, {sum(len(t.text) for t in texts):,} chars")]
     secs, tokens = bare_parse(texts)
     bare_rate = len(texts) / secs
@@ -179,12 +184,16 @@ def main() -> int:
             rate = done / secs
             rows += [(f"--workers {args.workers}", f"{rate:.2f} docs/s ({secs:.1f} s; cluster start {setup:.1f} s)"),
                      ("speed-up over one worker", f"{rate / one_rate:.2f} (goal >= 1.5)")]
-            big = corpus(args.rss_docs)
-            with PeakRss() as rss:
-                _, secs, done = end_to_end(big, folder / "rss.db", settings, args.workers)
-            rows += [(f"peak RSS, {done} docs, --workers {args.workers}",
-                      f"{rss.peak / 2**30:.2f} GiB (goal < 2 GiB; {done / secs:.2f} docs/s)")]
+            rows += [peak_rss(corpus(args.rss_docs), folder / "rss.db", settings, args.workers)]
     return 0
+
+
+def peak_rss(texts: list[Text], db: Path, settings: Settings, workers: int) -> tuple[str, str]:
+    """The peak resident memory of the process tree while ``texts`` go through a Dask run."""
+    with PeakRss() as rss:
+        _, secs, done = end_to_end(texts, db, settings, workers)
+    return (f"peak RSS, {done} docs, --workers {workers}",
+            f"{rss.peak / 2**30:.2f} GiB (goal < 2 GiB; {done / secs:.2f} docs/s)")
 
 
 class Table(list[tuple[str, str]]):

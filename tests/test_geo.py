@@ -372,12 +372,20 @@ def test_component_opens_the_default_gazetteer_lazily(geo_gazetteer: Gazetteer, 
     assert [s.text for s in doc.spans["hw_places"]] == ["Aleppo"]
 
 
-def test_a_town_the_ner_calls_a_people_is_kept_after_a_cue(geo_gazetteer: Gazetteer) -> None:
+def _ruled_places(gazetteer: Gazetteer, patterns: list[tuple[str, str]]) -> spacy.language.Language:
+    """A blank pipeline whose NER is an entity ruler with ``(label, text)`` patterns, then harmwatch_places."""
+    from harmwatch.geo import component  # noqa: F401  (registers harmwatch_places)
+
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "NORP", "pattern": "Aleppo"}, {"label": "LANGUAGE", "pattern": "Homs"}])  # type: ignore
+    ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])  # type: ignore
     pipe = nlp.add_pipe("harmwatch_places")
-    pipe.gazetteer = geo_gazetteer  # type: ignore[attr-defined]
+    pipe.gazetteer = gazetteer  # type: ignore[attr-defined]
+    return nlp
+
+
+def test_a_town_the_ner_calls_a_people_is_kept_after_a_cue(geo_gazetteer: Gazetteer) -> None:
+    nlp = _ruled_places(geo_gazetteer, [("NORP", "Aleppo"), ("LANGUAGE", "Homs")])
     for text in ("Shells hit areas of Aleppo city", "Airstrikes on Aleppo", "Rebels clash in Homs"):
         doc = nlp(text)
         assert [s._.place.country for s in doc.spans["hw_places"]] == ["SY"], text
@@ -386,13 +394,7 @@ def test_a_town_the_ner_calls_a_people_is_kept_after_a_cue(geo_gazetteer: Gazett
 
 
 def test_a_place_name_the_ner_cut_short_is_made_whole(geo_gazetteer: Gazetteer) -> None:
-    from harmwatch.geo import component  # noqa: F401  (registers harmwatch_places)
-
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "GPE", "pattern": "Tal"}, {"label": "GPE", "pattern": "Deir"}])  # type: ignore
-    pipe = nlp.add_pipe("harmwatch_places")
-    pipe.gazetteer = geo_gazetteer  # type: ignore[attr-defined]
+    nlp = _ruled_places(geo_gazetteer, [("GPE", "Tal"), ("GPE", "Deir")])
     doc = nlp("Kurdish fighters clashed near Tal Abyad; later, shells hit Deir ez-Zor and Tal.")
     found = [(s.text, s._.place.country if s._.place else None) for s in doc.spans["hw_places"]]
     assert ("Tal Abyad", "SY") in found and ("Deir ez-Zor", "SY") in found

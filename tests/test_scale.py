@@ -181,14 +181,19 @@ def test_process_refuses_workers_with_scheduler(hw_env, tmp_path):
     assert done.returncode == 1 and "not both" in done.stderr
 
 
-def test_bench_throughput_runs_small(hw_env, tmp_path):
+@pytest.mark.parametrize(("args", "labels"), [
+    (["--docs", "12", "--skip-workers"], ("bare nlp.pipe", "harmwatch end to end", "ratio b/a")),
+    (["--rss-only", "--rss-docs", "6", "--workers", "1"], ("peak RSS, 6 docs, --workers 1",)),
+])
+def test_bench_throughput_runs_small(hw_env, tmp_path, args, labels):
     """bench/throughput.py prints its table on a tiny corpus (the real run uses 2,000+ documents)."""
     bench = Path(__file__).resolve().parent.parent / "bench" / "throughput.py"
-    done = subprocess.run([sys.executable, str(bench), "--docs", "12", "--skip-workers", "--db-dir", str(tmp_path)],
+    done = subprocess.run([sys.executable, str(bench), *args, "--db-dir", str(tmp_path)],
                           env={**os.environ, **hw_env}, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    for label in ("bare nlp.pipe", "harmwatch end to end", "ratio b/a"):
+    for label in labels:
         assert label in done.stdout
+    assert ("bare nlp.pipe" in done.stdout) is ("--rss-only" not in args)
 
 
 # --- line triage (extract/triage.py) ---
