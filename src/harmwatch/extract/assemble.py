@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
 
-from ..model import Actor, Document, Figure, Mention, Place, When
+from ..geo.event import event_place, named_area
+from ..model import Actor, Document, Figure, Mention, Place, Toponym, When
 from ..model import Span as TextSpan
 from . import lexicon as lx
 from . import rules
@@ -376,8 +377,6 @@ def _places_in(doc: Doc, start: int, end: int, *, locations_only: bool = False) 
 
     Each place is as coarse as the text names it: "the countryside of Idlib" is no town (geo.event).
     """
-    from ..geo.event import named_area  # local: this module's imports belong to another change
-
     spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
     actors = doc.spans["hw_actors"]
     text = _text(doc)
@@ -408,9 +407,6 @@ def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> P
     A country-level place gives way to the focus city when that city lies in the country:
     "Syria" in an Aleppo report most often means the fighting in Aleppo.
     """
-    from ..geo.event import event_place  # local: this module's imports belong to another change
-    from ..model import Toponym
-
     spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
     actors = doc.spans["hw_actors"]
     triggers = [t.start_char for t in doc.spans["hw_triggers"] if start <= t.start_char < end]
