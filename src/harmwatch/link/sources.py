@@ -8,7 +8,7 @@ their word 5-gram shingles are near-duplicates. Each group counts as one indepen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from ..model import Document, Span
@@ -20,7 +20,7 @@ CONTAINED_COPY = 0.8  # share of a shorter text's shingles found in a longer one
 MIN_SHINGLES = 8  # texts shorter than this many shingles are too short to call copies
 ALL_PAIRS = 200  # up to this many documents every pair is compared; beyond, only those sharing a shingle
 COMMON_SHINGLE = 50  # a shingle in more documents than this is a stock phrase, not evidence of copying
-CACHED_DOCUMENTS = 8192
+CACHED_DOCUMENTS = 2048  # shingle sets are large (about 100 KB for a long article): keep a few
 CACHED_PAIRS = 1 << 18  # compared document pairs remembered: an incident is rebuilt with the same ones
 _WORD = re.compile(r"\w+")
 
@@ -81,14 +81,14 @@ def document_shingles(document: Document) -> frozenset[str]:
 _COPIES: dict[tuple[str, str], bool] = {}
 
 
-def _copied(a: Document, b: Document, sa: frozenset[str], sb: frozenset[str]) -> bool:
+def _copied(a: Document, b: Document, shingled: Callable[[Document], frozenset[str]]) -> bool:
     """``near_duplicate`` of two documents, remembered by their hashes (the raw bytes fix the text)."""
     key = (a.sha256, b.sha256) if a.sha256 <= b.sha256 else (b.sha256, a.sha256)
     found = _COPIES.get(key)
     if found is None:
         if len(_COPIES) >= CACHED_PAIRS:
             _COPIES.clear()  # crude but bounded; a cleared pair is only compared again
-        found = _COPIES[key] = near_duplicate(sa, sb)
+        found = _COPIES[key] = near_duplicate(shingled(a), shingled(b))
     return found
 
 
@@ -133,9 +133,19 @@ def story_groups(documents: Sequence[Document], registry: SourceRegistry) -> tup
     for i, document in enumerate(documents):
         for key in _story_keys(registry, document.source, document.text):
             union(owner.setdefault(key, i), i)
-    texts = [document_shingles(d) for d in documents]
-    for i, j in _candidate_pairs(texts):
-        if find(i) != find(j) and _copied(documents[i], documents[j], texts[i], texts[j]):
+    # Shingles only when needed: a rebuilt incident's pairs are mostly remembered already.
+    shingled: dict[str, frozenset[str]] = {}
+
+    def text(d: Document) -> frozenset[str]:
+        if d.sha256 not in shingled:
+            shingled[d.sha256] = document_shingles(d)
+        return shingled[d.sha256]
+
+    n = len(documents)
+    pairs = (((i, j) for i in range(n) for j in range(i + 1, n)) if n <= ALL_PAIRS
+             else _candidate_pairs([text(d) for d in documents]))
+    for i, j in pairs:
+        if find(i) != find(j) and _copied(documents[i], documents[j], text):
             union(i, j)
     return tuple(find(i) for i in range(len(documents)))
 
