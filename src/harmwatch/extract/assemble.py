@@ -247,7 +247,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
-    where = _where(doc, clause.ev_start, clause.ev_end, sent, ctx.focus)
+    where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus)
     when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc))
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
     return Mention(
@@ -399,7 +399,7 @@ _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "re
                    "continent": 6}
 
 
-def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> Place | None:
+def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None) -> Place | None:
     """The clause's most precise place where the event happened, else the sentence's, else the
     document's focus city (geo.event_place: not where people went, unless the event is an arrival;
     "the countryside of Idlib" is no town).
@@ -408,10 +408,11 @@ def _where(doc: Doc, start: int, end: int, sent: Span, focus: Place | None) -> P
     "Syria" in an Aleppo report most often means the fighting in Aleppo.
     """
     spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
-    actors = doc.spans["hw_actors"]
-    triggers = [t.start_char for t in doc.spans["hw_triggers"] if start <= t.start_char < end]
+    # The sentence's actors and triggers, read once per sentence (assemble), not from the doc per mention.
+    actors = sent.actors
+    triggers = [t.start_char for t in sent.triggers if start <= t.start_char < end]
     best = None
-    for lo, hi in ((start, end), (sent.start_char, sent.end_char)):
+    for lo, hi in ((start, end), (sent.span.start_char, sent.span.end_char)):
         named = [Toponym(s.start_char, s.end_char, s.text, s._.place) for s in spans
                  if lo <= s.start_char < hi and s.label_ != "NORP" and not _overlaps_any(s, actors)]
         best = event_place(_text(doc), named, triggers)
