@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -213,7 +214,7 @@ class Mention:
     source: str | None = None
     published: date | None = None
 
-    @property
+    @cached_property  # read for every pair linking compares; a frozen dataclass keeps it in __dict__
     def id(self) -> str:
         return f"m-{self.doc_sha256[:12]}-{self.index}"
 

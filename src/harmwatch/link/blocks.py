@@ -162,11 +162,6 @@ def cells_within(lat: float, lon: float, km: float) -> tuple[str, ...]:
     return tuple(sorted({f"g:{i}:{j % columns}" for i in range(i_lo, i_hi + 1) for j in range(j_lo, j_hi + 1)}))
 
 
-def _place_name_key(place: Place) -> str | None:
-    key = skeleton(place.name)
-    return f"n:{key}" if len(key) >= MIN_NAME else None
-
-
 def _time_blocks(m: Mention, keys: dict[str, int]) -> Iterator[Block]:
     # Without an event date a member stays a candidate for any window, as an undated incident always was.
     span = date_range(m) if m.when is not None and (m.when.start or m.when.end) else None
@@ -183,10 +178,16 @@ def _time_blocks(m: Mention, keys: dict[str, int]) -> Iterator[Block]:
 
 def _names(m: Mention) -> dict[str, int]:
     """The mention's own place name and the names in its clause, as keys that match any place kind."""
-    keys = {f"n:{k}" for k in names_in(m.evidence.text)}
-    if m.where is not None and (own := _place_name_key(m.where)) is not None:
-        keys.add(own)
-    return dict.fromkeys(keys, ALL_PLACES)
+    return dict.fromkeys(_name_keys(m.evidence.text, m.where.name if m.where is not None else None), ALL_PLACES)
+
+
+@lru_cache(maxsize=16384)  # a mention is filed and looked up by the same names
+def _name_keys(text: str, place_name: str | None) -> frozenset[str]:
+    keys = {f"n:{k}" for k in names_in(text)}
+    own = skeleton(place_name) if place_name is not None else ""
+    if len(own) >= MIN_NAME:
+        keys.add(f"n:{own}")
+    return frozenset(keys)
 
 
 def _province(place: Place) -> str | None:

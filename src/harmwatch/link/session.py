@@ -13,7 +13,7 @@ members mid-batch is compared through its first and latest ones only from the ne
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, MutableMapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import LinkError
@@ -43,7 +43,7 @@ def link_one(store: Store, stage: LinkStage, m: Mention, writer: MentionWriter |
     if writer is None:
         store.save_mention(m, incident_id, link)
     else:
-        writer.save(m, incident_id, link)
+        writer.save(m, incident_id, link, founded=link is None)
     return incident_id
 
 
@@ -68,13 +68,28 @@ def _document(store: Store, sha256: str, documents: MutableMapping[str, Document
 
 def rebuild(store: Store, stage: LinkStage, incident_id: str, documents: MutableMapping[str, Document]) -> None:
     """Build ``incident_id`` again from all its members and store it; ``documents`` caches by sha256."""
-    members = store.members(incident_id)
-    docs = {sha: _document(store, sha, documents) for sha in dict.fromkeys(mm.doc_sha256 for mm in members)}
-    incident = stage.build_incident(incident_id, members, docs, store.links_of(incident_id))
-    if incident.id != incident_id:
-        raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "
-                        "it must keep the id it is given.")
-    store.put_incident(incident)
+    rebuild_all(store, stage, [incident_id], documents)
+
+
+REBUILT_TOGETHER = 200  # incidents read, built and written together: a few queries for all of them
+
+
+def rebuild_all(store: Store, stage: LinkStage, incident_ids: Sequence[str],
+                documents: MutableMapping[str, Document]) -> None:
+    """``rebuild`` each of ``incident_ids``, reading and writing REBUILT_TOGETHER at a time."""
+    for i in range(0, len(incident_ids), REBUILT_TOGETHER):
+        chunk = incident_ids[i:i + REBUILT_TOGETHER]
+        members, links = store.members_of(chunk), store.links_of_all(chunk)
+        built = []
+        for incident_id in chunk:
+            found = members[incident_id]
+            docs = {sha: _document(store, sha, documents) for sha in dict.fromkeys(m.doc_sha256 for m in found)}
+            incident = stage.build_incident(incident_id, found, docs, links[incident_id])
+            if incident.id != incident_id:
+                raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "
+                                "it must keep the id it is given.")
+            built.append(incident)
+        store.put_incidents(built)
 
 
 def link_batch(store: Store, stage: LinkStage, mentions: Iterable[Mention],
@@ -89,6 +104,5 @@ def link_batch(store: Store, stage: LinkStage, mentions: Iterable[Mention],
     for m in batch:
         touched[link_one(store, stage, m, writer)] = None
     writer.flush()  # claims and links are read from here on (rebuild)
-    for incident_id in touched:
-        rebuild(store, stage, incident_id, documents)
+    rebuild_all(store, stage, list(touched), documents)
     return set(touched)

@@ -97,50 +97,66 @@ class BatchBlocks:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        # (scope, key, bucket) -> incident id -> [mask, date_lo, date_hi]
-        self._rows: dict[tuple[str, str, int], dict[str, list[Any]]] = {}
+        # (scope, key) -> bucket -> incident id -> [mask, date_lo, date_hi]; a bucket is present once read
+        self._rows: dict[tuple[str, str], dict[int, dict[str, list[Any]]]] = {}
         self._sizes: dict[str, int] = {}  # stored member counts (incidents.n_mentions, 0 when none)
 
     def candidate_sizes(self, m: Mention, start: date | None, end: date | None) -> dict[str, int]:
         """What ``candidate_sizes`` gives, from memory where the batch has read the rows before."""
         if start is None or end is None or (end - start).days > MAX_WINDOW_DAYS:
             return candidate_sizes(self._db, m, start, end)  # every bucket of the keys: read them all
-        keys, bucket_list = sorted(wanted_keys(m)), search_buckets(start, end)
-        missing = [(k, b) for k in keys for b in bucket_list if (m.scope, k, b) not in self._rows]
+        scope, keys, bucket_list = m.scope, wanted_keys(m), search_buckets(start, end)
+        rows, empty, wanted = self._rows, _NO_BUCKETS, frozenset(bucket_list)
+        missing = [k for k in keys if not rows.get((scope, k), empty).keys() >= wanted]
         if missing:
-            self._load(m.scope, sorted({k for k, _ in missing}), sorted({b for _, b in missing}))
+            self._load(scope, sorted(missing), bucket_list)
         types, places, sizes = wanted_mask(m.type), wanted_places(m), self._sizes
+        lo_end, hi_start = end.isoformat(), start.isoformat()
         found: dict[str, int] = {}
+        # Written out: it runs for every mention, over every (key, bucket) of its search.
         for key in keys:
+            by_bucket = rows[scope, key]
             for bucket in bucket_list:
-                cell = self._rows[m.scope, key, bucket]
+                cell = by_bucket[bucket]
+                if not cell:
+                    continue
                 if bucket == LONG:  # only long rows are checked on their dates (_in_window)
-                    cell = {i: v for i, v in cell.items()
-                            if _in_window({"bucket": LONG, "date_lo": v[1], "date_hi": v[2]}, start, end)}
-                found.update((i, sizes[i]) for i, v in cell.items() if v[0] & types and v[0] & places)
+                    for i, (mask, lo, hi) in cell.items():
+                        if (mask & types and mask & places and (lo is None or lo <= lo_end)
+                                and (hi is None or hi >= hi_start)):
+                            found[i] = sizes[i]
+                    continue
+                for i, v in cell.items():
+                    if v[0] & types and v[0] & places:
+                        found[i] = sizes[i]
         return found
 
     def _load(self, scope: str, keys: list[str], bucket_list: list[int]) -> None:
         for chunk in _chunks(keys):
             for key in chunk:
-                self._rows.update(((scope, key, b), {}) for b in bucket_list)
+                by_bucket = self._rows.setdefault((scope, key), {})
+                by_bucket.update((b, {}) for b in bucket_list)
             rows = self._db.all(
                 f"SELECT b.key, b.bucket, b.incident_id, b.mask, b.date_lo, b.date_hi, COALESCE(i.n_mentions, 0) AS n "
                 f"FROM link_blocks b LEFT JOIN incidents i ON i.id = b.incident_id WHERE b.scope = ? "
                 f"AND b.key IN ({', '.join('?' * len(chunk))}) AND b.bucket IN ({', '.join('?' * len(bucket_list))})",
                 [scope, *chunk, *bucket_list])
             for r in rows:
-                self._rows[scope, r["key"], r["bucket"]][r["incident_id"]] = [r["mask"], r["date_lo"], r["date_hi"]]
+                self._rows[scope, r["key"]][r["bucket"]][r["incident_id"]] = [r["mask"], r["date_lo"], r["date_hi"]]
                 self._sizes[r["incident_id"]] = r["n"]
 
-    def filed(self, rows: Sequence[BlockRow]) -> None:
-        """Merge rows ``file_mention`` wrote into those read, like its upsert."""
+    def filed(self, rows: Sequence[BlockRow], founded: bool = False) -> None:
+        """Merge rows ``file_mention`` wrote into those read, like its upsert.
+
+        ``founded``: the rows are of an incident the batch founds, so it has no stored members yet.
+        """
         for scope, key, bucket, incident_id, mask, lo, hi in rows:
-            cell = self._rows.get((scope, key, bucket))
+            cell = self._rows.get((scope, key), _NO_BUCKETS).get(bucket)
             if cell is None:
                 continue  # not read yet: a later read finds the row in the table
             if incident_id not in self._sizes:
-                row = self._db.one("SELECT n_mentions FROM incidents WHERE id = ?", (incident_id,))
+                row = None if founded else self._db.one("SELECT n_mentions FROM incidents WHERE id = ?",
+                                                        (incident_id,))
                 self._sizes[incident_id] = int(row["n_mentions"] or 0) if row else 0
             old = cell.get(incident_id)
             if old is None:
@@ -149,6 +165,9 @@ class BatchBlocks:
                 old[0] |= mask
                 old[1] = lo if old[1] is None else old[1] if lo is None else min(old[1], lo)
                 old[2] = hi if old[2] is None else old[2] if hi is None else max(old[2], hi)
+
+
+_NO_BUCKETS: dict[int, dict[str, list[Any]]] = {}
 
 
 def _in_window(row: dict[str, object], start: date | None, end: date | None) -> bool:

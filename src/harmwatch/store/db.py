@@ -23,6 +23,18 @@ Params = Sequence[Any]
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 262_144  # SQLite page cache: linking re-reads the recent index pages of a large database
 FETCH_SIZE = 256
+CHUNK = 400  # values per IN (...) list: under SQLite's 999 parameters a statement
+
+
+def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``items`` a CHUNK at a time, for ``IN (...)`` lists."""
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
+
+
+def marks(n: int) -> str:
+    """``n`` comma-separated placeholders."""
+    return ", ".join("?" * n)
 
 
 def _names(cursor: sqlite3.Cursor) -> list[str]:

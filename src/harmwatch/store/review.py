@@ -20,7 +20,7 @@ from ..errors import NotFound
 from ..model import Incident, Link
 from ..review import Review, apply
 from . import blocking
-from .db import Database, Row
+from .db import Database, Row, chunks, marks
 from .records import dumps, link_row
 
 if TYPE_CHECKING:
@@ -111,15 +111,32 @@ def reviewed(db: Database, inc: Incident) -> Incident:
     return apply(inc, decisions) if decisions else inc
 
 
+def reviewed_all(db: Database, incidents: Sequence[Incident]) -> list[Incident]:
+    """``reviewed`` of each of ``incidents``; the decisions are looked up a few hundred incidents a query."""
+    _ensure(db)
+    decided: set[str] = set()
+    for chunk in chunks([inc.id for inc in incidents]):
+        ids = marks(len(chunk))
+        rows = db.all(f"SELECT incident_id AS i FROM reviews WHERE incident_id IN ({ids}) UNION "
+                      f"SELECT new_incident AS i FROM reviews WHERE new_incident IN ({ids})", [*chunk, *chunk])
+        decided.update(r["i"] for r in rows)
+    return [reviewed(db, inc) if inc.id in decided else inc for inc in incidents]
+
+
 def index_incident(db: Database, inc: Incident) -> None:
     """Refresh the search row of ``inc``, which must already be written."""
+    index_incidents(db, [inc.id])
+
+
+def index_incidents(db: Database, incident_ids: Sequence[str]) -> None:
+    """Refresh the search rows of these incidents (those not written are skipped)."""
     _ensure(db)
-    row = db.one("SELECT rowid AS r FROM incidents WHERE id = ?", (inc.id,))
-    if row is None:
-        return
-    db.execute("DELETE FROM incident_search WHERE rowid = ?", (row["r"],))
-    db.execute(f"INSERT INTO incident_search (rowid, body, actors, targets) SELECT rowid, {_SEARCH_BODY}, "
-               f"{_SEARCH_ACTORS}, {_SEARCH_TARGETS} FROM incidents WHERE rowid = ?", (row["r"],))
+    for chunk in chunks(incident_ids):
+        ids = marks(len(chunk))
+        db.execute(f"DELETE FROM incident_search WHERE rowid IN (SELECT rowid FROM incidents WHERE id IN ({ids}))",
+                   chunk)
+        db.execute(f"INSERT INTO incident_search (rowid, body, actors, targets) SELECT rowid, {_SEARCH_BODY}, "
+                   f"{_SEARCH_ACTORS}, {_SEARCH_TARGETS} FROM incidents WHERE id IN ({ids})", chunk)
 
 
 # --- recording decisions ---

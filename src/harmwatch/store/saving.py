@@ -81,17 +81,21 @@ class MentionWriter:
         """``Store.candidates`` given the mention, reading each small incident's members once per batch."""
         return blocking.members_for_scoring(self._db, self._blocks.candidate_sizes(m, start, end), self._members)
 
-    def save(self, m: Mention, incident_id: str, link: Link | None) -> None:
-        """Store ``m`` as a member of ``incident_id`` now; its claims, link, place and actors at ``flush``."""
+    def save(self, m: Mention, incident_id: str, link: Link | None, founded: bool = False) -> None:
+        """Store ``m`` as a member of ``incident_id`` now; its claims, link, place and actors at ``flush``.
+
+        ``founded``: ``incident_id`` is new, founded by ``m`` (it has no stored members).
+        """
         check_link(m, incident_id, link)
         row = mention_row(m, incident_id)
         self._db.execute(upsert_sql("mentions", tuple(row), ("id",)), list(row.values()))
-        self._blocks.filed(blocking.file_mention(self._db, m, incident_id))
+        self._blocks.filed(blocking.file_mention(self._db, m, incident_id), founded)
         if m.id in self._stored or m.id in self._pending:
             self._members.clear()  # saved again, perhaps elsewhere: read every incident afresh
         elif incident_id in self._members:
-            # As the next read would give it: decoded from its stored record, after the older members.
-            self._members[incident_id].append(blocking.decoded(row["data"]))
+            # After the older members, as the next read would give it (``Mention.from_record`` of its
+            # record is ``m`` itself).
+            self._members[incident_id].append(m)
         self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
         self._pending[m.id] = (m, link)
         if m.where is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ConfigError, NotFound, StoreError
 from ..model import Document, Incident, Link, Mention
 from . import blocking, review
-from .db import Database, Row
+from .db import Database, Row, chunks, marks
 from .records import (
     Values,
     document_from_row,
@@ -183,18 +183,34 @@ class Store:
 
     def members(self, incident_id: str) -> list[Mention]:
         """The mentions saved to ``incident_id``, in processing order."""
-        rows = self._db.all(f"{_MENTIONS_IN_ORDER} WHERE m.incident_id = ? ORDER BY d.seq, m.idx",
-                            (incident_id,))
-        return [blocking.decoded(r["data"]) for r in rows]
+        return self.members_of([incident_id])[incident_id]
+
+    def members_of(self, incident_ids: Sequence[str]) -> dict[str, list[Mention]]:
+        """``members`` of each of ``incident_ids`` (a key for each), a few hundred incidents a query."""
+        found: dict[str, list[Mention]] = {i: [] for i in incident_ids}
+        for chunk in chunks(list(found)):
+            rows = self._db.all(f"{_MENTIONS_IN_ORDER} WHERE m.incident_id IN ({marks(len(chunk))}) "
+                                "ORDER BY d.seq, m.idx", chunk)
+            for r in rows:
+                found[r["incident_id"]].append(blocking.decoded(r["data"]))
+        return found
 
     def links_of(self, incident_id: str) -> list[Link]:
         """Why each linked mention joined ``incident_id``, in processing order."""
-        rows = self._db.all(
-            "SELECT l.* FROM links l JOIN mentions m ON m.id = l.mention_id "
-            "JOIN documents d ON d.sha256 = m.doc_sha256 WHERE l.incident_id = ? ORDER BY d.seq, m.idx",
-            (incident_id,),
-        )
-        return [link_from_row(r) for r in rows]
+        return self.links_of_all([incident_id])[incident_id]
+
+    def links_of_all(self, incident_ids: Sequence[str]) -> dict[str, list[Link]]:
+        """``links_of`` each of ``incident_ids`` (a key for each), a few hundred incidents a query."""
+        found: dict[str, list[Link]] = {i: [] for i in incident_ids}
+        for chunk in chunks(list(found)):
+            rows = self._db.all(
+                "SELECT l.* FROM links l JOIN mentions m ON m.id = l.mention_id JOIN documents d ON "
+                f"d.sha256 = m.doc_sha256 WHERE l.incident_id IN ({marks(len(chunk))}) ORDER BY d.seq, m.idx",
+                chunk,
+            )
+            for r in rows:
+                found[r["incident_id"]].append(link_from_row(r))
+        return found
 
     # --- incidents ---
 
@@ -203,10 +219,15 @@ class Store:
 
         Issue 6: reviewers' decisions are applied first, so no rebuild undoes them; the search index follows.
         """
+        self.put_incidents([inc])
+
+    def put_incidents(self, incidents: Sequence[Incident]) -> None:
+        """``put_incident`` each of ``incidents``, in a few statements."""
         with self.transaction():
-            inc = review.reviewed(self._db, inc)
-            self._write("incidents", incident_row(inc), ["id"])
-            review.index_incident(self._db, inc)
+            rows = [incident_row(inc) for inc in review.reviewed_all(self._db, incidents)]
+            if rows:
+                self._db.execute_many(_upsert("incidents", rows[0], ["id"]), [list(r.values()) for r in rows])
+            review.index_incidents(self._db, [r["id"] for r in rows])
 
     def incident(self, incident_id: str) -> Incident:
         """The incident with this id, with its links."""
