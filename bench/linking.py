@@ -202,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--more", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=0, help="timeline length [default: mentions / 500]")
     parser.add_argument("--towns", type=int, default=3000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=10_000, help="documents a transaction [10,000]")
     parser.add_argument("--db", type=Path, default=None, help="keep the database here [default: a temp dir]")
     parser.add_argument("--quality", action="store_true", help="also score B-cubed (slow on big runs)")
     args = parser.parse_args(argv)

@@ -26,7 +26,7 @@ from harmwatch.model import (
     sha256_hex,
 )
 from harmwatch.pipeline import process
-from harmwatch.store import SCHEMA_VERSION, open_store, schema
+from harmwatch.store import SCHEMA_VERSION, open_store, schema, search
 from harmwatch.store.db import Database
 
 
@@ -118,6 +118,22 @@ def test_mentions_links_and_incidents_round_trip(new_store, toy_documents):
         assert again.links == tuple(new_store.links_of(inc.id))
     joined = [inc for inc in incidents if len(inc.mentions) > 1]
     assert joined and all(len(new_store.links_of(inc.id)) == len(inc.mentions) - 1 for inc in joined)
+
+
+def test_batched_reads_and_writes_equal_one_at_a_time(new_store, toy_documents):
+    _link_corpus(new_store, toy_documents)
+    incidents = list(new_store.incidents())
+    ids = [inc.id for inc in incidents] + ["inc-missing"]
+    members, links = new_store.members_of(ids), new_store.links_of_all(ids)
+    assert list(members) == ids and list(links) == ids
+    assert members.pop("inc-missing") == [] and links.pop("inc-missing") == []
+    assert members == {i: new_store.members(i) for i in members}
+    assert links == {i: new_store.links_of(i) for i in links}
+    renamed = [replace(inc, type="abduction", perpetrators=(f"Brigade {n}",)) for n, inc in enumerate(incidents)]
+    new_store.put_incidents(renamed)
+    assert [new_store.incident(inc.id).type for inc in incidents] == ["abduction"] * len(incidents)
+    found = search.page(new_store, search.IncidentQuery(actor="Brigade"), limit=100)
+    assert sorted(s.id for s in found) == sorted(ids[:-1])
 
 
 def test_incident_read_back_equals_what_was_put(new_store, toy_documents):

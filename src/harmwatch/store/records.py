@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from ..model import (
@@ -126,12 +127,15 @@ def link_row(link: Link) -> Values:
 
 
 def link_from_row(row: Values) -> Link:
-    features = json.loads(row["features"])
     return Link(
         mention_id=row["mention_id"], incident_id=row["incident_id"], score=float(row["score"]),
-        features=tuple((str(k), float(v)) for k, v in features.items()),
-        matched_mention=row["matched_mention"],
+        features=_features(row["features"]), matched_mention=row["matched_mention"],
     )
+
+
+@lru_cache(maxsize=65536)  # a large incident's links are read again at every rebuild
+def _features(text: str) -> tuple[tuple[str, float], ...]:
+    return tuple((str(k), float(v)) for k, v in json.loads(text).items())
 
 
 def place_row(place: Place) -> Values:
