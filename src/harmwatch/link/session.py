@@ -13,7 +13,7 @@ members mid-batch is compared through its first and latest ones only from the ne
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import LinkError
@@ -51,19 +51,25 @@ _RECENT_DOCUMENTS: OrderedDict[str, Document] = OrderedDict()
 RECENT_DOCUMENTS = 4096  # documents kept between batches: an incident is rebuilt with the same ones
 
 
-def _document(store: Store, sha256: str, documents: MutableMapping[str, Document]) -> Document:
-    """The document with this sha256, from the batch, the recent ones, or the store (in that order).
+def _documents(store: Store, sha256s: Iterable[str], batch: Mapping[str, Document]) -> dict[str, Document]:
+    """The documents with these sha256s, from the batch, the recent ones, or the store (in that order).
 
     A document never changes under its sha256, so keeping it between batches is safe.
     """
-    found = documents.get(sha256) or _RECENT_DOCUMENTS.get(sha256)
-    if found is None:
-        found = store.get_document(sha256)
-    _RECENT_DOCUMENTS[sha256] = found
-    _RECENT_DOCUMENTS.move_to_end(sha256)
+    wanted = list(dict.fromkeys(sha256s))
+    found = {sha: doc for sha in wanted if (doc := batch.get(sha) or _RECENT_DOCUMENTS.get(sha)) is not None}
+    missing = [sha for sha in wanted if sha not in found]
+    if missing:
+        found.update(store.documents_with(missing))
+    for sha in wanted:
+        if sha not in found:
+            raise LinkError(f"a member of an incident belongs to document {sha[:12]}, which is not in the "
+                            "store; run `harmwatch verify` to find what is missing.")
+        _RECENT_DOCUMENTS[sha] = found[sha]
+        _RECENT_DOCUMENTS.move_to_end(sha)
     while len(_RECENT_DOCUMENTS) > RECENT_DOCUMENTS:
         _RECENT_DOCUMENTS.popitem(last=False)
-    return found
+    return {sha: found[sha] for sha in wanted}
 
 
 def rebuild(store: Store, stage: LinkStage, incident_id: str, documents: MutableMapping[str, Document]) -> None:
@@ -83,7 +89,7 @@ def rebuild_all(store: Store, stage: LinkStage, incident_ids: Sequence[str],
         built = []
         for incident_id in chunk:
             found = members[incident_id]
-            docs = {sha: _document(store, sha, documents) for sha in dict.fromkeys(m.doc_sha256 for m in found)}
+            docs = _documents(store, (m.doc_sha256 for m in found), documents)
             incident = stage.build_incident(incident_id, found, docs, links[incident_id])
             if incident.id != incident_id:
                 raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "

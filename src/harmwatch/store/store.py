@@ -107,6 +107,14 @@ class Store:
         assert row is not None  # the sha256 was just read from this table
         return document_from_row(row)
 
+    def documents_with(self, sha256s: Sequence[str]) -> dict[str, Document]:
+        """The stored documents among these sha256s (full hashes only), a few hundred a query."""
+        found: dict[str, Document] = {}
+        for chunk in chunks(list(dict.fromkeys(sha256s))):
+            for row in self._db.all(f"SELECT * FROM documents WHERE sha256 IN ({marks(len(chunk))})", chunk):
+                found[row["sha256"]] = document_from_row(row)
+        return found
+
     def _shas(self, condition: str, value: str) -> list[str]:
         rows = self._db.all(f"SELECT sha256 FROM documents WHERE {condition} ORDER BY seq LIMIT 6", (value,))
         return [r["sha256"] for r in rows]
