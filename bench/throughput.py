@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from harmwatch.config import PROCESS_BATCH as BATCH_SIZE
 from harmwatch.config import Settings, from_env
 from harmwatch.errors import IngestError
 from harmwatch.ingest import ingest, iter_inputs
@@ -121,7 +122,7 @@ class PeakRss:
 
 
 def end_to_end(texts: list[Text], db: Path, settings: Settings, workers: int | None,
-               triage: bool = True) -> tuple[float, float, int]:
+               triage: bool = True, batch: int = BATCH_SIZE) -> tuple[float, float, int]:
     """(setup seconds, timed seconds, documents processed) for ingest + process into a new SQLite file."""
     from harmwatch.extract import Extractor
     from harmwatch.geo import Gazetteer
@@ -139,14 +140,14 @@ def end_to_end(texts: list[Text], db: Path, settings: Settings, workers: int | N
             extractor.nlp  # noqa: B018 - load the model before the clock starts
             start = time.perf_counter()
             ingest(store, [source], settings)
-            report = process(store, extractor, batch_size=16)
+            report = process(store, extractor, batch_size=batch)
             return start - setup, time.perf_counter() - start, report.documents
         with dask_client(workers=workers) as client:
             remote = DaskExtractor(client, ExtractorSpec(settings.gazetteer_path))
             remote.warm_up()
             start = time.perf_counter()
             ingest(store, [source], settings)
-            report = process(store, remote, batch_size=16, lookahead=LOOKAHEAD_PER_WORKER * workers)
+            report = process(store, remote, batch_size=batch, lookahead=LOOKAHEAD_PER_WORKER * workers)
             return start - setup, time.perf_counter() - start, report.documents
 
 
@@ -159,13 +160,15 @@ def main() -> int:
     ap.add_argument("--db-dir", type=Path, default=None, help="where the SQLite files go [a temporary folder]")
     ap.add_argument("--rss-only", action="store_true", help="only the peak-memory run of --rss-docs documents")
     ap.add_argument("--no-triage", action="store_true", help="(b) parses every sentence (HARMWATCH_TRIAGE=0)")
+    ap.add_argument("--batch", type=int, default=BATCH_SIZE,
+                    help=f"documents a transaction, as `harmwatch process --batch-size` [{BATCH_SIZE}]")
     args = ap.parse_args()
 
     settings = from_env()
     rows = Table()
     if args.rss_only:
         with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
-            rows += [peak_rss(corpus(args.rss_docs), Path(tmp) / "rss.db", settings, args.workers)]
+            rows += [peak_rss(corpus(args.rss_docs), Path(tmp) / "rss.db", settings, args.workers, args.batch)]
         return 0
     texts = corpus(args.docs)
     rows += [("corpus", f"{len(texts)} documents, {sum(len(t.text) for t in texts):,} chars")]
@@ -174,24 +177,25 @@ def main() -> int:
     rows += [("(a) bare nlp.pipe", f"{bare_rate:.2f} docs/s, {tokens / secs:,.0f} tokens/s ({secs:.1f} s)")]
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
         folder = Path(tmp)
-        setup, secs, done = end_to_end(texts, folder / "one.db", settings, None, triage=not args.no_triage)
+        setup, secs, done = end_to_end(texts, folder / "one.db", settings, None, triage=not args.no_triage,
+                                       batch=args.batch)
         one_rate = done / secs
         label = "(b) harmwatch end to end" + (" (no triage)" if args.no_triage else "")
         rows += [(label, f"{one_rate:.2f} docs/s ({secs:.1f} s; model load {setup:.1f} s)"),
                  ("ratio b/a", f"{one_rate / bare_rate:.2f} (goal >= 2.0)")]
         if not args.skip_workers:
-            setup, secs, done = end_to_end(texts, folder / "dask.db", settings, args.workers)
+            setup, secs, done = end_to_end(texts, folder / "dask.db", settings, args.workers, batch=args.batch)
             rate = done / secs
             rows += [(f"--workers {args.workers}", f"{rate:.2f} docs/s ({secs:.1f} s; cluster start {setup:.1f} s)"),
                      ("speed-up over one worker", f"{rate / one_rate:.2f} (goal >= 1.5)")]
-            rows += [peak_rss(corpus(args.rss_docs), folder / "rss.db", settings, args.workers)]
+            rows += [peak_rss(corpus(args.rss_docs), folder / "rss.db", settings, args.workers, args.batch)]
     return 0
 
 
-def peak_rss(texts: list[Text], db: Path, settings: Settings, workers: int) -> tuple[str, str]:
+def peak_rss(texts: list[Text], db: Path, settings: Settings, workers: int, batch: int) -> tuple[str, str]:
     """The peak resident memory of the process tree while ``texts`` go through a Dask run."""
     with PeakRss() as rss:
-        _, secs, done = end_to_end(texts, db, settings, workers)
+        _, secs, done = end_to_end(texts, db, settings, workers, batch=batch)
     return (f"peak RSS, {done} docs, --workers {workers}",
             f"{rss.peak / 2**30:.2f} GiB (goal < 2 GiB; {done / secs:.2f} docs/s)")
 

@@ -233,6 +233,27 @@ def test_a_large_incident_is_compared_through_its_first_and_latest_members(tmp_p
     assert ids == [m.id for m in expected]
 
 
+def test_a_batch_keeps_a_large_incidents_first_and_latest_members_as_a_fresh_read_would(tmp_path):
+    n = blocking.RECENT_MEMBERS + blocking.FIRST_MEMBERS + 3
+    stored = [_mention(i, "siege", TOWNS["Ariha"], 0, 1, "The siege of Ariha.") for i in range(n + 5)]
+    with open_store(tmp_path / "b.db") as store:
+        with store.transaction():
+            for m in stored:
+                store.add_document(_document(int(m.doc_id[3:])))
+            for m in stored[:n]:
+                store.save_mention(m, "inc-big", None)
+            store.put_incident(replace(_incident("inc-big", stored[0]), mentions=tuple(m.id for m in stored[:n])))
+        with store.transaction():
+            writer = store.mention_writer(stored[n:])
+            for m in stored[n:]:
+                window = blocking_window(m)
+                cached = writer.candidates(m, *window)["inc-big"]
+                fresh = blocking.members_for_scoring(store._db, {"inc-big": n})["inc-big"]
+                assert [x.id for x in cached] == [x.id for x in fresh]
+                writer.save(m, "inc-big", None)
+            assert [x.id for x in writer.candidates(stored[0], *window)["inc-big"]][-1] == stored[-1].id
+
+
 class _Reports:
     """An extractor for reports written as "type|town|day offset|text"."""
 

@@ -335,6 +335,19 @@ def test_assign_picks_the_matching_incident_and_member():
     assert dict(link.features)["type"] == 1.0
 
 
+def test_assign_skipping_copies_of_a_member_gives_what_scoring_every_member_gives():
+    m = mention(doc("new", STORY_A, "Outlet N"))
+    copies = [replace(mention(doc(f"c{i}", STORY_A, f"Outlet {i}")), index=i % 2) for i in range(6)]
+    own = [replace(m, index=1), replace(m, index=9)]  # its own document: these score apart from the copies
+    candidates = {"inc-a": [*copies, *own], "inc-b": copies[::-1]}
+    link = assign(m, candidates)
+    every = [(score_pair(m, x)[0], i, x.id) for i in sorted(candidates)
+             for x in sorted(candidates[i], key=lambda x: x.id)]
+    best = max(s for s, _, _ in every)
+    score, incident_id, member_id = next(e for e in every if e[0] == best)
+    assert link is not None and (link.score, link.incident_id, link.matched_mention) == (score, incident_id, member_id)
+
+
 def test_assign_is_deterministic_and_breaks_ties_by_incident_id():
     m = mention(doc("new", STORY_A, "Outlet N"))
     twin = mention(doc("t1", STORY_A, "Outlet T"))

@@ -73,7 +73,8 @@ def ingest(db: str | None, max_bytes: int | None, paths: tuple[Path, ...]) -> No
 
 @main.command()
 @db_option
-@click.option("--batch-size", type=int, default=8, show_default=True)
+@click.option("--batch-size", type=int, default=config.PROCESS_BATCH, show_default=True,
+              help="Documents extracted and linked in one transaction.")
 @actors_option
 @click.option("--workers", type=int, default=None, help="Extract on a local Dask cluster of N processes.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Extract on an existing Dask cluster.")

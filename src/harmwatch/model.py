@@ -218,6 +218,15 @@ class Mention:
     def id(self) -> str:
         return f"m-{self.doc_sha256[:12]}-{self.index}"
 
+    @cached_property
+    def facts(self) -> tuple[Any, ...]:
+        """What the mention says, apart from where it was found (document, index, offsets, rule).
+
+        Linking scores two members with equal facts alike against any mention but one of their own document.
+        """
+        return (self.type, self.status, self.scope, self.where, self.when, self.published, self.evidence.text,
+                self.figures, self.perpetrators, self.targets, self.certainty)
+
     def to_dict(self) -> dict[str, Any]:
         """The MENTION object of ``interfaces.md`` section 1."""
         return {

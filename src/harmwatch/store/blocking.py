@@ -10,6 +10,7 @@ a database linked before the index existed (``open_store`` calls it after migrat
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
@@ -181,14 +182,25 @@ def _in_window(row: dict[str, object], start: date | None, end: date | None) -> 
             and (start is None or hi is None or str(hi) >= start.isoformat()))
 
 
-def members_for_scoring(db: Database, sizes: dict[str, int],
-                        known: dict[str, list[Mention]] | None = None) -> dict[str, list[Mention]]:
+class Ends:
+    """A large incident's members as linking compares them: its first and its latest, by rowid."""
+
+    def __init__(self, members: Sequence[Mention]) -> None:
+        self.first = list(members[:FIRST_MEMBERS])
+        self.latest: deque[Mention] = deque(members[FIRST_MEMBERS:], maxlen=RECENT_MEMBERS)
+
+    def members(self) -> list[Mention]:
+        return [*self.first, *self.latest]
+
+
+def members_for_scoring(db: Database, sizes: dict[str, int], known: dict[str, list[Mention]] | None = None,
+                        ends: dict[str, Ends] | None = None) -> dict[str, list[Mention]]:
     """Each candidate incident's members in processing order; a large one gives its first and latest.
 
     ``sizes`` maps incident ids to their stored member counts (``candidate_sizes``): small incidents
     are read in one query, large ones one by one. At most MAX_CANDIDATES incidents, by id.
-    ``known`` holds the members of small incidents already read in this batch (``store.saving``, which
-    appends each mention saved to them); incidents read here are added to it.
+    ``known`` holds the members of small incidents already read in this batch, ``ends`` those of large
+    ones (``store.saving``, which adds each mention saved to them); incidents read here are added.
     """
     chosen = sorted(sizes)[:MAX_CANDIDATES]
     cap = RECENT_MEMBERS + FIRST_MEMBERS
@@ -202,6 +214,9 @@ def members_for_scoring(db: Database, sizes: dict[str, int],
             found.setdefault(r["incident_id"], []).append(decoded(r["data"]))
         known.update((i, found[i]) for i in chunk if i in found)
     for incident_id in (i for i in chosen if sizes[i] > cap):
+        if ends is not None and incident_id in ends:
+            found[incident_id] = ends[incident_id].members()
+            continue
         rows = db.all(
             "SELECT * FROM (SELECT rowid AS r, data FROM mentions WHERE incident_id = ? ORDER BY rowid DESC "
             "LIMIT ?) UNION SELECT * FROM (SELECT rowid AS r, data FROM mentions WHERE incident_id = ? "
@@ -209,6 +224,8 @@ def members_for_scoring(db: Database, sizes: dict[str, int],
             (incident_id, RECENT_MEMBERS, incident_id, FIRST_MEMBERS),
         )
         found[incident_id] = [decoded(r["data"]) for r in rows]
+        if ends is not None:
+            ends[incident_id] = Ends(found[incident_id])
     return {i: found[i] for i in sorted(found)}
 
 

@@ -75,11 +75,13 @@ class MentionWriter:
         # Members of small candidate incidents read in this batch, kept current by ``save``: the batch
         # holds the write lock, so nobody else changes them until it commits.
         self._members: dict[str, list[Mention]] = {}
+        self._ends: dict[str, blocking.Ends] = {}  # and of large ones: their first and latest members
         self._blocks = blocking.BatchBlocks(db)
 
     def candidates(self, m: Mention, start: date | None, end: date | None) -> dict[str, list[Mention]]:
         """``Store.candidates`` given the mention, reading each small incident's members once per batch."""
-        return blocking.members_for_scoring(self._db, self._blocks.candidate_sizes(m, start, end), self._members)
+        return blocking.members_for_scoring(self._db, self._blocks.candidate_sizes(m, start, end), self._members,
+                                            self._ends)
 
     def save(self, m: Mention, incident_id: str, link: Link | None, founded: bool = False) -> None:
         """Store ``m`` as a member of ``incident_id`` now; its claims, link, place and actors at ``flush``.
@@ -92,6 +94,9 @@ class MentionWriter:
         self._blocks.filed(blocking.file_mention(self._db, m, incident_id), founded)
         if m.id in self._stored or m.id in self._pending:
             self._members.clear()  # saved again, perhaps elsewhere: read every incident afresh
+            self._ends.clear()
+        elif incident_id in self._ends:
+            self._ends[incident_id].latest.append(m)  # the newest rowid: it pushes the oldest of the latest out
         elif incident_id in self._members:
             # After the older members, as the next read would give it (``Mention.from_record`` of its
             # record is ``m`` itself).
