@@ -227,6 +227,11 @@ class Mention:
         return (self.type, self.status, self.scope, self.where, self.when, self.published, self.evidence.text,
                 self.figures, self.perpetrators, self.targets, self.certainty)
 
+    @cached_property
+    def facts_hash(self) -> int:
+        """``hash(facts)``, computed once: hashing the places and dates again for every pair adds up."""
+        return hash(self.facts)
+
     def to_dict(self) -> dict[str, Any]:
         """The MENTION object of ``interfaces.md`` section 1."""
         return {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
 
 from ..model import Link, Mention
 from .features import (
@@ -122,13 +121,13 @@ def assign(mention: Mention, candidates: Mapping[str, Sequence[Mention]],
         return None
     best: tuple[float, str, Mention, dict[str, float]] | None = None
     for incident_id in sorted(candidates):
-        seen: set[tuple[Any, ...]] = set()
+        seen: dict[tuple[int, float], Mention] = {}
         for member in sorted(candidates[incident_id], key=lambda m: m.id):
             # A member saying what an earlier one said scores as it did (copies of one report): skip it.
-            key = (member.facts, document_score(mention, member))
-            if key in seen:
+            key = (member.facts_hash, document_score(mention, member))
+            earlier = seen.setdefault(key, member)
+            if earlier is not member and earlier.facts == member.facts:
                 continue
-            seen.add(key)
             score, values = _values(mention, member)
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, incident_id, member, values)

@@ -7,6 +7,7 @@ their word 5-gram shingles are near-duplicates. Each group counts as one indepen
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -107,11 +108,16 @@ def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int
         for shingle in text:
             postings.setdefault(shingle, []).append(i)
     pairs: set[tuple[int, int]] = set()
+    done: set[tuple[int, ...]] = set()  # the shingles of one passage share their documents: pair them once
     for docs in postings.values():
-        if len(docs) <= COMMON_SHINGLE:
-            pairs.update((docs[a], docs[b]) for a in range(len(docs)) for b in range(a + 1, len(docs)))
+        key = tuple(docs)
+        if len(key) < 2 or key in done:
+            continue
+        done.add(key)
+        if len(key) <= COMMON_SHINGLE:
+            pairs.update(itertools.combinations(key, 2))
         else:  # neighbours only: copies of one story still join, through the union-find
-            pairs.update(zip(docs, docs[1:], strict=False))
+            pairs.update(zip(key, key[1:], strict=False))
     yield from sorted(pairs)
 
 

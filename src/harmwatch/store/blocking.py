@@ -25,7 +25,7 @@ MAX_CANDIDATES = 256  # incidents compared with one mention, at most (the neares
 RECENT_MEMBERS = 40  # members of a large incident a new mention is compared with: the latest ...
 FIRST_MEMBERS = 8  # ... and the earliest, so a long-running incident is judged by its core and its edge
 MAX_WINDOW_DAYS = 400  # a wider search window is not split into buckets: every bucket of the keys is read
-DECODED_MENTIONS = 65536  # decoded member records kept between look-ups (a few hundred MiB at most)
+DECODED_MENTIONS = 32768  # decoded member records kept between look-ups (about 4 KB each with its key)
 _CHUNK = 400  # SQLite allows 999 parameters a statement; keys go in chunks below that
 
 _UPSERT_HEAD = "INSERT INTO link_blocks (scope, key, bucket, incident_id, mask, date_lo, date_hi) VALUES "
