@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from ..link.blocks import LONG, UNDATED, blocks_of, search_buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
-from .db import Database
+from .db import Database, chunks
 
 INDEX_VERSION = 4  # the schema step that created link_blocks
 MAX_CANDIDATES = 256  # incidents compared with one mention, at most (the nearest ids first)
@@ -26,7 +26,6 @@ RECENT_MEMBERS = 40  # members of a large incident a new mention is compared wit
 FIRST_MEMBERS = 8  # ... and the earliest, so a long-running incident is judged by its core and its edge
 MAX_WINDOW_DAYS = 400  # a wider search window is not split into buckets: every bucket of the keys is read
 DECODED_MENTIONS = 32768  # decoded member records kept between look-ups (about 4 KB each with its key)
-_CHUNK = 400  # SQLite allows 999 parameters a statement; keys go in chunks below that
 
 _UPSERT_HEAD = "INSERT INTO link_blocks (scope, key, bucket, incident_id, mask, date_lo, date_hi) VALUES "
 _UPSERT_TAIL = (
@@ -59,11 +58,6 @@ def file_mention(db: Database, m: Mention, incident_id: str) -> list[BlockRow]:
     return unique
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i:i + _CHUNK]
-
-
 def candidate_ids(db: Database, m: Mention, start: date | None, end: date | None) -> list[str]:
     """Incidents of ``m``'s scope filed under a key ``m`` looks up, in [start, end] (None: open)."""
     return sorted(candidate_sizes(db, m, start, end))[:MAX_CANDIDATES]
@@ -75,7 +69,7 @@ def candidate_sizes(db: Database, m: Mention, start: date | None, end: date | No
     dated = start is not None and end is not None and (end - start).days <= MAX_WINDOW_DAYS
     bucket_list = search_buckets(start, end) if start is not None and end is not None and dated else []
     found: dict[str, int] = {}
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         sql = (f"SELECT b.incident_id, b.bucket, b.date_lo, b.date_hi, COALESCE(i.n_mentions, 0) AS n "
                f"FROM link_blocks b LEFT JOIN incidents i ON i.id = b.incident_id WHERE b.scope = ? "
                f"AND b.key IN ({', '.join('?' * len(chunk))}) AND (b.mask & ?) != 0 AND (b.mask & ?) != 0")
@@ -133,7 +127,7 @@ class BatchBlocks:
         return found
 
     def _load(self, scope: str, keys: list[str], bucket_list: list[int]) -> None:
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             for key in chunk:
                 by_bucket = self._rows.setdefault((scope, key), {})
                 by_bucket.update((b, {}) for b in bucket_list)
@@ -207,7 +201,7 @@ def members_for_scoring(db: Database, sizes: dict[str, int], known: dict[str, li
     known = {} if known is None else known
     found: dict[str, list[Mention]] = {i: known[i] for i in chosen if i in known and sizes[i] <= cap}
     small = [i for i in chosen if sizes[i] <= cap and i not in found]
-    for chunk in _chunks(small):
+    for chunk in chunks(small):
         rows = db.all(f"SELECT incident_id, data FROM mentions WHERE incident_id IN "
                       f"({', '.join('?' * len(chunk))}) ORDER BY incident_id, rowid", chunk)
         for r in rows:

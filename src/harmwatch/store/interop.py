@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .db import chunks
 from .store import Store
-
-_CHUNK = 500  # SQLite allows a few hundred ? parameters per statement everywhere
 
 
 def actor_codes(store: Store) -> dict[str, int]:
@@ -21,8 +20,7 @@ def document_sources(store: Store, doc_ids: Iterable[str]) -> dict[str, tuple[st
     """
     wanted = list(dict.fromkeys(doc_ids))
     found: dict[str, tuple[str, str, str]] = {}
-    for i in range(0, len(wanted), _CHUNK):
-        chunk = wanted[i:i + _CHUNK]
+    for chunk in chunks(wanted):
         marks = ", ".join("?" * len(chunk))
         rows = store._db.all(
             f"SELECT doc_id, source, published, title FROM documents WHERE doc_id IN ({marks}) ORDER BY seq",

@@ -20,10 +20,8 @@ from typing import Any
 from ..errors import LinkError, NotFound
 from ..model import Link, Mention
 from . import blocking
-from .db import Database
+from .db import Database, chunks
 from .records import Values, claim_rows, link_row, mention_row, place_row
-
-_CHUNK = 400  # ids per IN (...) list: under SQLite's 999 parameters
 
 
 @lru_cache(maxsize=256)  # the same few statements are built for every row written
@@ -38,8 +36,7 @@ def _found(db: Database, table: str, column: str, values: Iterable[str]) -> set[
     """Which of ``values`` are in ``table.column``."""
     unique = sorted(set(values))
     found: set[str] = set()
-    for i in range(0, len(unique), _CHUNK):
-        chunk = unique[i:i + _CHUNK]
+    for chunk in chunks(unique):
         rows = db.all(f"SELECT {column} AS v FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})",
                       chunk)
         found.update(r["v"] for r in rows)
