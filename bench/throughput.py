@@ -155,7 +155,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=2000, help="documents in the corpus [2000]")
     ap.add_argument("--workers", type=int, default=2, help="Dask workers for the parallel runs [2]")
-    ap.add_argument("--rss-docs", type=int, default=10_000, help="documents for the peak-memory run [10000]")
+    ap.add_argument("--rss-docs", type=int, default=10_000,
+                    help="documents for the peak-memory run; 0 skips it [10000]")
     ap.add_argument("--skip-workers", action="store_true", help="only (a), (b) and the ratio")
     ap.add_argument("--db-dir", type=Path, default=None, help="where the SQLite files go [a temporary folder]")
     ap.add_argument("--rss-only", action="store_true", help="only the peak-memory run of --rss-docs documents")
@@ -188,7 +189,8 @@ def main() -> int:
             rate = done / secs
             rows += [(f"--workers {args.workers}", f"{rate:.2f} docs/s ({secs:.1f} s; cluster start {setup:.1f} s)"),
                      ("speed-up over one worker", f"{rate / one_rate:.2f} (goal >= 1.5)")]
-            rows += [peak_rss(corpus(args.rss_docs), folder / "rss.db", settings, args.workers, args.batch)]
+            if args.rss_docs > 0:
+                rows += [peak_rss(corpus(args.rss_docs), folder / "rss.db", settings, args.workers, args.batch)]
     return 0
 
 
