@@ -18,7 +18,7 @@ from typing import Any
 
 from ..link.blocks import LONG, UNDATED, blocks_of, search_buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
-from .db import Database, chunks
+from .db import Database, chunks, marks
 
 INDEX_VERSION = 4  # the schema step that created link_blocks
 MAX_CANDIDATES = 256  # incidents compared with one mention, at most (the nearest ids first)
@@ -106,7 +106,7 @@ class BatchBlocks:
         if missing:
             self._load(scope, sorted(missing), bucket_list)
         types, places, sizes = wanted_mask(m.type), wanted_places(m), self._sizes
-        lo_end, hi_start = end.isoformat(), start.isoformat()
+        start_iso, end_iso = start.isoformat(), end.isoformat()
         found: dict[str, int] = {}
         # Written out: it runs for every mention, over every (key, bucket) of its search.
         for key in keys:
@@ -117,8 +117,7 @@ class BatchBlocks:
                     continue
                 if bucket == LONG:  # only long rows are checked on their dates (_in_window)
                     for i, (mask, lo, hi) in cell.items():
-                        if (mask & types and mask & places and (lo is None or lo <= lo_end)
-                                and (hi is None or hi >= hi_start)):
+                        if mask & types and mask & places and _overlaps(lo, hi, start_iso, end_iso):
                             found[i] = sizes[i]
                     continue
                 for i, v in cell.items():
@@ -134,7 +133,7 @@ class BatchBlocks:
             rows = self._db.all(
                 f"SELECT b.key, b.bucket, b.incident_id, b.mask, b.date_lo, b.date_hi, COALESCE(i.n_mentions, 0) AS n "
                 f"FROM link_blocks b LEFT JOIN incidents i ON i.id = b.incident_id WHERE b.scope = ? "
-                f"AND b.key IN ({', '.join('?' * len(chunk))}) AND b.bucket IN ({', '.join('?' * len(bucket_list))})",
+                f"AND b.key IN ({marks(len(chunk))}) AND b.bucket IN ({marks(len(bucket_list))})",
                 [scope, *chunk, *bucket_list])
             for r in rows:
                 self._rows[scope, r["key"]][r["bucket"]][r["incident_id"]] = [r["mask"], r["date_lo"], r["date_hi"]]
@@ -169,11 +168,16 @@ def _in_window(row: dict[str, object], start: date | None, end: date | None) -> 
     """Dated rows are in the window by their bucket; long rows are checked on their dates."""
     if row["bucket"] == UNDATED:
         return True
-    lo, hi = row["date_lo"], row["date_hi"]
     if row["bucket"] != LONG:
         return True
-    return ((end is None or lo is None or str(lo) <= end.isoformat())
-            and (start is None or hi is None or str(hi) >= start.isoformat()))
+    lo, hi = row["date_lo"], row["date_hi"]
+    return _overlaps(None if lo is None else str(lo), None if hi is None else str(hi),
+                     start.isoformat() if start else None, end.isoformat() if end else None)
+
+
+def _overlaps(lo: str | None, hi: str | None, start: str | None, end: str | None) -> bool:
+    """Whether a long row's ISO dates [lo, hi] meet the window [start, end] (None: open)."""
+    return (end is None or lo is None or lo <= end) and (start is None or hi is None or hi >= start)
 
 
 class Ends:
