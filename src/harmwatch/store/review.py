@@ -2,7 +2,7 @@
 
 ``Store.put_incident`` calls :func:`reviewed` before it writes an incident, so every rebuild (a new
 mention joining, a merge, a split) comes out with the reviewers' decisions applied, and
-:func:`index_incident` after, so the API's free-text, actor and target filters stay current.
+:func:`index_incidents` after, so the API's free-text, actor and target filters stay current.
 The moves a merge or a split makes (:func:`merge_into`, :func:`split_off`) change which mentions
 belong to which incident once; later processing builds on the moved state.
 """
@@ -121,11 +121,6 @@ def reviewed_all(db: Database, incidents: Sequence[Incident]) -> list[Incident]:
                       f"SELECT new_incident AS i FROM reviews WHERE new_incident IN ({ids})", [*chunk, *chunk])
         decided.update(r["i"] for r in rows)
     return [reviewed(db, inc) if inc.id in decided else inc for inc in incidents]
-
-
-def index_incident(db: Database, inc: Incident) -> None:
-    """Refresh the search row of ``inc``, which must already be written."""
-    index_incidents(db, [inc.id])
 
 
 def index_incidents(db: Database, incident_ids: Sequence[str]) -> None:

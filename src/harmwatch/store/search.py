@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .db import Row
+from .db import Row, chunks, marks
 from .review import _ensure
 from .store import BBox, Store, _incident_filters
 
@@ -247,11 +247,10 @@ def stats(store: Store, query: IncidentQuery, *, places: int = 20) -> Stats:
 def document_titles(store: Store, doc_ids: list[str]) -> dict[str, Row]:
     """id, sha256, source, title, published and url of the documents with these ids (first ingested wins)."""
     found: dict[str, Row] = {}
-    for i in range(0, len(doc_ids), 400):
-        chunk = doc_ids[i:i + 400]
+    for chunk in chunks(doc_ids):
         rows = store._db.all(
             f"SELECT doc_id, sha256, source, title, published, url FROM documents WHERE doc_id IN "
-            f"({', '.join('?' * len(chunk))}) ORDER BY seq", chunk)
+            f"({marks(len(chunk))}) ORDER BY seq", chunk)
         for r in rows:
             found.setdefault(r["doc_id"], r)
     return found
@@ -260,10 +259,9 @@ def document_titles(store: Store, doc_ids: list[str]) -> dict[str, Row]:
 def documents_by_sha(store: Store, shas: list[str]) -> dict[str, Row]:
     """id, sha256, source, title, published and url of the documents with these sha256s."""
     found: dict[str, Row] = {}
-    for i in range(0, len(shas), 400):
-        chunk = shas[i:i + 400]
+    for chunk in chunks(shas):
         rows = store._db.all(
             f"SELECT doc_id, sha256, source, title, published, url FROM documents WHERE sha256 IN "
-            f"({', '.join('?' * len(chunk))})", chunk)
+            f"({marks(len(chunk))})", chunk)
         found.update((r["sha256"], r) for r in rows)
     return found

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ConfigError, NotFound, StoreError
 from ..model import Document, Incident, Link, Mention
@@ -46,6 +46,9 @@ def _utc_now() -> datetime:
 
 def _upsert(table: str, values: Values, keys: Sequence[str], update: bool = True) -> str:
     return upsert_sql(table, tuple(values), tuple(keys), update)
+
+
+T = TypeVar("T")
 
 
 class Store:
@@ -195,13 +198,8 @@ class Store:
 
     def members_of(self, incident_ids: Sequence[str]) -> dict[str, list[Mention]]:
         """``members`` of each of ``incident_ids`` (a key for each), a few hundred incidents a query."""
-        found: dict[str, list[Mention]] = {i: [] for i in incident_ids}
-        for chunk in chunks(list(found)):
-            rows = self._db.all(f"{_MENTIONS_IN_ORDER} WHERE m.incident_id IN ({marks(len(chunk))}) "
-                                "ORDER BY d.seq, m.idx", chunk)
-            for r in rows:
-                found[r["incident_id"]].append(blocking.decoded(r["data"]))
-        return found
+        return self._per_incident(f"{_MENTIONS_IN_ORDER} WHERE m.incident_id IN", incident_ids,
+                                  lambda r: blocking.decoded(r["data"]))
 
     def links_of(self, incident_id: str) -> list[Link]:
         """Why each linked mention joined ``incident_id``, in processing order."""
@@ -209,15 +207,15 @@ class Store:
 
     def links_of_all(self, incident_ids: Sequence[str]) -> dict[str, list[Link]]:
         """``links_of`` each of ``incident_ids`` (a key for each), a few hundred incidents a query."""
-        found: dict[str, list[Link]] = {i: [] for i in incident_ids}
+        return self._per_incident("SELECT l.* FROM links l JOIN mentions m ON m.id = l.mention_id JOIN documents d "
+                                  "ON d.sha256 = m.doc_sha256 WHERE l.incident_id IN", incident_ids, link_from_row)
+
+    def _per_incident(self, head: str, incident_ids: Sequence[str], read: Callable[[Row], T]) -> dict[str, list[T]]:
+        """Rows of ``head (ids...)`` in processing order, read and grouped by their ``incident_id``."""
+        found: dict[str, list[T]] = {i: [] for i in incident_ids}
         for chunk in chunks(list(found)):
-            rows = self._db.all(
-                "SELECT l.* FROM links l JOIN mentions m ON m.id = l.mention_id JOIN documents d ON "
-                f"d.sha256 = m.doc_sha256 WHERE l.incident_id IN ({marks(len(chunk))}) ORDER BY d.seq, m.idx",
-                chunk,
-            )
-            for r in rows:
-                found[r["incident_id"]].append(link_from_row(r))
+            for r in self._db.all(f"{head} ({marks(len(chunk))}) ORDER BY d.seq, m.idx", chunk):
+                found[r["incident_id"]].append(read(r))
         return found
 
     # --- incidents ---
