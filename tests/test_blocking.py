@@ -96,25 +96,32 @@ def test_blocking_finds_every_pair_that_could_link(a, b):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_mentions, st.integers(0, 3)), min_size=2, max_size=10))
 def test_a_batch_finds_the_same_candidates_as_the_index(items):
-    """``MentionWriter.candidates`` reads rows and members once per batch: the result must not differ."""
+    """``MentionWriter.candidates`` reads rows and members once per batch and writes at ``flush``: the
+    candidates must be those of a store that saves each mention at once."""
     half = len(items) // 2
-    with open_store(":memory:") as store:
-        for m, _ in items:
-            store.add_document(_document(int(m.doc_id[3:])))
-        with store.transaction():
-            for m, k in items[:half]:
-                store.save_mention(m, f"inc-{k}", None)
-            for m, k in items[:half]:
-                store.put_incident(_incident(f"inc-{k}", m))
-        with store.transaction():
-            writer = store.mention_writer([m for m, _ in items[half:]])
+    with open_store(":memory:") as batched, open_store(":memory:") as direct:
+        for store in (batched, direct):
+            for m, _ in items:
+                store.add_document(_document(int(m.doc_id[3:])))
+            with store.transaction():
+                for m, k in items[:half]:
+                    store.save_mention(m, f"inc-{k}", None)
+                for m, k in items[:half]:
+                    store.put_incident(_incident(f"inc-{k}", m))
+        with batched.transaction(), direct.transaction():
+            writer = batched.mention_writer([m for m, _ in items[half:]])
             for m, k in items[half:]:
                 start, end = blocking_window(m)
-                assert writer.candidates(m, start, end) == store.candidates(start, end, m.scope, m)
+                assert writer.candidates(m, start, end) == direct.candidates(start, end, m.scope, m)
                 writer.save(m, f"inc-{k}", None)
+                direct.save_mention(m, f"inc-{k}", None)
             writer.flush()
             for m, k in items[half:]:
-                store.put_incident(_incident(f"inc-{k}", m))
+                batched.put_incident(_incident(f"inc-{k}", m))
+                direct.put_incident(_incident(f"inc-{k}", m))
+        for sql in ("SELECT * FROM mentions ORDER BY rowid",
+                    "SELECT * FROM link_blocks ORDER BY scope, key, bucket, incident_id"):
+            assert batched._db.all(sql) == direct._db.all(sql)
 
 
 def test_type_masks_match_the_type_gate():
@@ -245,13 +252,18 @@ def test_a_batch_keeps_a_large_incidents_first_and_latest_members_as_a_fresh_rea
             store.put_incident(replace(_incident("inc-big", stored[0]), mentions=tuple(m.id for m in stored[:n])))
         with store.transaction():
             writer = store.mention_writer(stored[n:])
-            for m in stored[n:]:
+            for k, m in enumerate(stored[n:]):
                 window = blocking_window(m)
                 cached = writer.candidates(m, *window)["inc-big"]
-                fresh = blocking.members_for_scoring(store._db, {"inc-big": n})["inc-big"]
-                assert [x.id for x in cached] == [x.id for x in fresh]
+                saved = stored[:n + k]
+                expected = saved[:blocking.FIRST_MEMBERS] + saved[-blocking.RECENT_MEMBERS:]
+                assert [x.id for x in cached] == [x.id for x in expected]
                 writer.save(m, "inc-big", None)
-            assert [x.id for x in writer.candidates(stored[0], *window)["inc-big"]][-1] == stored[-1].id
+            cached = writer.candidates(stored[0], *window)["inc-big"]
+            assert cached[-1].id == stored[-1].id
+            writer.flush()  # the table now holds what the writer answered from memory
+            fresh = blocking.members_for_scoring(store._db, {"inc-big": n})["inc-big"]
+            assert [x.id for x in cached] == [x.id for x in fresh]
 
 
 class _Reports:

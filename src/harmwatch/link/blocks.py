@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..model import EVENT_TYPES, Mention, Place
 from .features import (
@@ -57,8 +57,7 @@ WILDCARD = "*"
 _KM_PER_DEG = 111.32
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):  # a tuple, not a dataclass: linking files a dozen of these per mention
     """One row of the blocking index for a linked mention."""
 
     key: str

@@ -35,7 +35,7 @@ def link_one(store: Store, stage: LinkStage, m: Mention, writer: MentionWriter |
     link = stage.assign(m, found)
     if link is None:
         incident_id = stage.incident_id_for(m)
-        if store.has_members(incident_id):
+        if store.has_members(incident_id) if writer is None else writer.has_members(incident_id):
             raise LinkError(f"incident_id_for gave {incident_id} to new mention {m.id}, but that incident "
                             "already exists; new incident ids must be unique per mention.")
     else:

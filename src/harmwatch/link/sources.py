@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 
-from ..model import Document, Span
+from ..model import Document
 from .registry import SourceRegistry
 
 SHINGLE_WORDS = 5
@@ -21,7 +21,8 @@ CONTAINED_COPY = 0.8  # share of a shorter text's shingles found in a longer one
 MIN_SHINGLES = 8  # texts shorter than this many shingles are too short to call copies
 ALL_PAIRS = 200  # up to this many documents every pair is compared; beyond, only those sharing a shingle
 COMMON_SHINGLE = 50  # a shingle in more documents than this is a stock phrase, not evidence of copying
-CACHED_DOCUMENTS = 2048  # shingle sets are large (about 100 KB for a long article): keep a few
+SHINGLE_BUDGET = 1 << 20  # hashed shingles remembered (about 60 MB): some 2,000 long articles, more short ones
+CACHED_STORY_KEYS = 1 << 16  # documents whose story keys are remembered
 CACHED_PAIRS = 1 << 18  # compared document pairs remembered: an incident is rebuilt with the same ones
 _WORD = re.compile(r"\w+")
 
@@ -45,7 +46,7 @@ def shingles(text: str, n: int = SHINGLE_WORDS) -> frozenset[str]:
     return frozenset(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
 
 
-def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+def near_duplicate(a: frozenset[object], b: frozenset[object]) -> bool:
     """Jaccard at or above NEAR_DUPLICATE, or the shorter text almost wholly inside the longer."""
     if not a or not b:
         return False
@@ -56,33 +57,50 @@ def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return smaller >= MIN_SHINGLES and common / smaller >= CONTAINED_COPY
 
 
-@lru_cache(maxsize=CACHED_DOCUMENTS)
-def _story_keys(registry: SourceRegistry, source: str | None, text: str) -> tuple[str, ...]:
-    keys = set()
-    own = registry.canonical(source)
-    if own:
-        keys.add(own)
-    wire = registry.wire_credited(text)
-    if wire:
-        keys.add(wire)
-    return tuple(sorted(keys))
+_STORY_KEYS: OrderedDict[tuple[SourceRegistry, str | None, str], tuple[str, ...]] = OrderedDict()
 
 
-@lru_cache(maxsize=CACHED_DOCUMENTS)
-def _text_shingles(sha256: str, text: str, boilerplate: tuple[Span, ...]) -> frozenset[str]:
-    """A document's shingles; cached, since an incident is rebuilt with the same documents many times."""
-    del sha256  # part of the key only: two documents with one text share shingles anyway
-    return shingles(main_text(Document("", "", b"", text, boilerplate=boilerplate)))
+def _story_keys(registry: SourceRegistry, document: Document) -> tuple[str, ...]:
+    """The owner of the document's source and the wire its text credits; remembered by its sha256."""
+    key = (registry, document.source, document.sha256)
+    found = _STORY_KEYS.get(key)
+    if found is None:
+        keys = {registry.canonical(document.source), registry.wire_credited(document.text)}
+        found = _STORY_KEYS[key] = tuple(sorted(k for k in keys if k))
+        if len(_STORY_KEYS) > CACHED_STORY_KEYS:
+            _STORY_KEYS.popitem(last=False)
+    else:
+        _STORY_KEYS.move_to_end(key)
+    return found
 
 
-def document_shingles(document: Document) -> frozenset[str]:
-    return _text_shingles(document.sha256, document.text, document.boilerplate)
+_SHINGLED: OrderedDict[str, frozenset[int]] = OrderedDict()
+_shingled_size = 0  # shingles held in _SHINGLED, at most SHINGLE_BUDGET
+
+
+def document_shingles(document: Document) -> frozenset[int]:
+    """The document's shingles, hashed; remembered by sha256, since an incident is rebuilt with the same documents.
+
+    Hashes, not strings: a tenth of the memory and faster to intersect. They are compared only within
+    this process, so the per-process salt of ``hash`` does not matter, and a collision of two 64-bit
+    hashes costs at most one shingle of a Jaccard score.
+    """
+    global _shingled_size
+    found = _SHINGLED.get(document.sha256)
+    if found is not None:
+        _SHINGLED.move_to_end(document.sha256)
+        return found
+    found = _SHINGLED[document.sha256] = frozenset(map(hash, shingles(main_text(document))))
+    _shingled_size += len(found) + 1
+    while _shingled_size > SHINGLE_BUDGET and len(_SHINGLED) > 1:
+        _shingled_size -= len(_SHINGLED.popitem(last=False)[1]) + 1
+    return found
 
 
 _COPIES: dict[tuple[str, str], bool] = {}
 
 
-def _copied(a: Document, b: Document, shingled: Callable[[Document], frozenset[str]]) -> bool:
+def _copied(a: Document, b: Document, shingled: Callable[[Document], frozenset[int]]) -> bool:
     """``near_duplicate`` of two documents, remembered by their hashes (the raw bytes fix the text)."""
     key = (a.sha256, b.sha256) if a.sha256 <= b.sha256 else (b.sha256, a.sha256)
     found = _COPIES.get(key)
@@ -93,7 +111,7 @@ def _copied(a: Document, b: Document, shingled: Callable[[Document], frozenset[s
     return found
 
 
-def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int]]:
+def _candidate_pairs(texts: Sequence[frozenset[object]]) -> Iterable[tuple[int, int]]:
     """Pairs of documents worth comparing: all of them, or for many documents those sharing a shingle.
 
     A shingle found in more than COMMON_SHINGLE documents pairs each with the next only: copies of a
@@ -103,7 +121,7 @@ def _candidate_pairs(texts: Sequence[frozenset[str]]) -> Iterable[tuple[int, int
     if n <= ALL_PAIRS:
         yield from ((i, j) for i in range(n) for j in range(i + 1, n))
         return
-    postings: dict[str, list[int]] = {}
+    postings: dict[object, list[int]] = {}
     for i, text in enumerate(texts):
         for shingle in text:
             postings.setdefault(shingle, []).append(i)
@@ -137,12 +155,12 @@ def story_groups(documents: Sequence[Document], registry: SourceRegistry) -> tup
 
     owner: dict[str, int] = {}
     for i, document in enumerate(documents):
-        for key in _story_keys(registry, document.source, document.text):
+        for key in _story_keys(registry, document):
             union(owner.setdefault(key, i), i)
     # Shingles only when needed: a rebuilt incident's pairs are mostly remembered already.
-    shingled: dict[str, frozenset[str]] = {}
+    shingled: dict[str, frozenset[int]] = {}
 
-    def text(d: Document) -> frozenset[str]:
+    def text(d: Document) -> frozenset[int]:
         if d.sha256 not in shingled:
             shingled[d.sha256] = document_shingles(d)
         return shingled[d.sha256]

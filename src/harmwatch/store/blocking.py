@@ -9,7 +9,6 @@ a database linked before the index existed (``open_store`` calls it after migrat
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Sequence
 from datetime import date
@@ -19,6 +18,7 @@ from typing import Any
 from ..link.blocks import LONG, UNDATED, blocks_of, search_buckets, wanted_keys, wanted_mask, wanted_places
 from ..model import Mention
 from .db import Database, chunks, marks
+from .records import loads
 
 INDEX_VERSION = 4  # the schema step that created link_blocks
 MAX_CANDIDATES = 256  # incidents compared with one mention, at most (the nearest ids first)
@@ -48,14 +48,27 @@ def file_mention(db: Database, m: Mention, incident_id: str) -> list[BlockRow]:
 
     Returns the rows written (each merged into any row already there).
     """
+    rows = block_rows(m, incident_id)
+    write_rows(db, rows)
+    return rows
+
+
+def block_rows(m: Mention, incident_id: str) -> list[BlockRow]:
+    """The index rows of ``m`` filed for ``incident_id``, one per (key, bucket)."""
     rows = [(m.scope, b.key, b.bucket, incident_id, b.mask, _iso(b.date_lo), _iso(b.date_hi)) for b in blocks_of(m)]
     # One row per (key, bucket): a multi-row INSERT must not name the same row twice.
-    unique = list({r[1:3]: r for r in rows}.values())
-    for i in range(0, len(unique), _ROWS_PER_STATEMENT):
-        chunk = unique[i:i + _ROWS_PER_STATEMENT]
+    return list({r[1:3]: r for r in rows}.values())
+
+
+def write_rows(db: Database, rows: Sequence[BlockRow]) -> None:
+    """Upsert index rows, each merged into the row of its (scope, key, bucket, incident) already there.
+
+    No two of ``rows`` may share that key: a multi-row INSERT must not name the same row twice.
+    """
+    for i in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[i:i + _ROWS_PER_STATEMENT]
         db.execute(_UPSERT_HEAD + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + _UPSERT_TAIL,
                    [v for row in chunk for v in row])
-    return unique
 
 
 def candidate_ids(db: Database, m: Mention, start: date | None, end: date | None) -> list[str]:
@@ -85,21 +98,24 @@ class BatchBlocks:
     """The index rows one batch has read, kept as they are in the table while the batch files mentions.
 
     ``candidate_sizes`` reads each (key, bucket) of the search once per batch, every type and place
-    kind at once, and picks from memory after; ``filed`` merges the batch's own rows in as the
-    upsert of ``file_mention`` does. Valid only inside the batch's transaction, which holds the write
-    lock (incident sizes change only when the batch rebuilds its incidents, after linking).
+    kind at once, and picks from memory after. ``filed`` takes the batch's own rows: they are merged
+    into those read (as the upsert of ``file_mention`` merges them) and into those read later, and
+    written to the table by ``write``, all at once. Valid only inside the batch's transaction, which
+    holds the write lock (incident sizes change only when the batch rebuilds its incidents, after linking).
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
         # (scope, key) -> bucket -> incident id -> [mask, date_lo, date_hi]; a bucket is present once read
         self._rows: dict[tuple[str, str], dict[int, dict[str, list[Any]]]] = {}
+        self._unwritten: dict[tuple[str, str], dict[int, dict[str, list[Any]]]] = {}  # filed, not yet written
         self._sizes: dict[str, int] = {}  # stored member counts (incidents.n_mentions, 0 when none)
 
     def candidate_sizes(self, m: Mention, start: date | None, end: date | None) -> dict[str, int]:
         """What ``candidate_sizes`` gives, from memory where the batch has read the rows before."""
         if start is None or end is None or (end - start).days > MAX_WINDOW_DAYS:
-            return candidate_sizes(self._db, m, start, end)  # every bucket of the keys: read them all
+            self.write()  # every bucket of the keys is read from the table, so it must hold the batch's rows
+            return candidate_sizes(self._db, m, start, end)
         scope, keys, bucket_list = m.scope, wanted_keys(m), search_buckets(start, end)
         rows, empty, wanted = self._rows, _NO_BUCKETS, frozenset(bucket_list)
         missing = [k for k in keys if not rows.get((scope, k), empty).keys() >= wanted]
@@ -138,27 +154,45 @@ class BatchBlocks:
             for r in rows:
                 self._rows[scope, r["key"]][r["bucket"]][r["incident_id"]] = [r["mask"], r["date_lo"], r["date_hi"]]
                 self._sizes[r["incident_id"]] = r["n"]
+            for key in chunk:  # the batch's own rows, not in the table yet
+                for bucket, cell in self._unwritten.get((scope, key), _NO_BUCKETS).items():
+                    if bucket in bucket_list:
+                        for incident_id, (mask, lo, hi) in cell.items():
+                            _merge(self._rows[scope, key][bucket], incident_id, mask, lo, hi)
 
     def filed(self, rows: Sequence[BlockRow], founded: bool = False) -> None:
-        """Merge rows ``file_mention`` wrote into those read, like its upsert.
+        """Take rows of ``block_rows`` to write (``write``); merge them into those read, like its upsert.
 
         ``founded``: the rows are of an incident the batch founds, so it has no stored members yet.
         """
         for scope, key, bucket, incident_id, mask, lo, hi in rows:
-            cell = self._rows.get((scope, key), _NO_BUCKETS).get(bucket)
-            if cell is None:
-                continue  # not read yet: a later read finds the row in the table
             if incident_id not in self._sizes:
                 row = None if founded else self._db.one("SELECT n_mentions FROM incidents WHERE id = ?",
                                                         (incident_id,))
                 self._sizes[incident_id] = int(row["n_mentions"] or 0) if row else 0
-            old = cell.get(incident_id)
-            if old is None:
-                cell[incident_id] = [mask, lo, hi]
-            else:
-                old[0] |= mask
-                old[1] = lo if old[1] is None else old[1] if lo is None else min(old[1], lo)
-                old[2] = hi if old[2] is None else old[2] if hi is None else max(old[2], hi)
+            _merge(self._unwritten.setdefault((scope, key), {}).setdefault(bucket, {}), incident_id, mask, lo, hi)
+            cell = self._rows.get((scope, key), _NO_BUCKETS).get(bucket)
+            if cell is not None:  # read already (else a later read merges the row in)
+                _merge(cell, incident_id, mask, lo, hi)
+
+    def write(self) -> None:
+        """Write the rows filed since the last ``write`` to the table."""
+        rows = [(scope, key, bucket, incident_id, mask, lo, hi)
+                for (scope, key), by_bucket in self._unwritten.items() for bucket, cell in by_bucket.items()
+                for incident_id, (mask, lo, hi) in cell.items()]
+        write_rows(self._db, rows)
+        self._unwritten.clear()
+
+
+def _merge(cell: dict[str, list[Any]], incident_id: str, mask: int, lo: str | None, hi: str | None) -> None:
+    """Merge one row into a cell as the upsert does: masks or-ed, dates widened (None: open)."""
+    old = cell.get(incident_id)
+    if old is None:
+        cell[incident_id] = [mask, lo, hi]
+        return
+    old[0] |= mask
+    old[1] = lo if old[1] is None else old[1] if lo is None else min(old[1], lo)
+    old[2] = hi if old[2] is None else old[2] if hi is None else max(old[2], hi)
 
 
 _NO_BUCKETS: dict[int, dict[str, list[Any]]] = {}
@@ -230,7 +264,7 @@ def members_for_scoring(db: Database, sizes: dict[str, int], known: dict[str, li
 @lru_cache(maxsize=DECODED_MENTIONS)
 def decoded(data: str) -> Mention:
     """A stored mention record read back; keyed by the record itself, so an edited row is read afresh."""
-    return Mention.from_record(json.loads(data))
+    return Mention.from_record(loads(data))
 
 
 def reindex_incident(db: Database, incident_id: str) -> int:
@@ -250,7 +284,7 @@ def fill(db: Database) -> int:
     db.execute("DELETE FROM link_blocks")
     count = 0
     for row in db.stream("SELECT incident_id, data FROM mentions WHERE incident_id IS NOT NULL"):
-        m = Mention.from_record(json.loads(row["data"]))
+        m = decoded(row["data"])
         file_mention(db, m, row["incident_id"])
         count += 1
     return count

@@ -1,9 +1,10 @@
 """Linking a batch of mentions with few statements (issue 5).
 
-A mention's row and its blocking rows are written at once: the next mention of the batch may be
-compared with it (``Store.candidates`` reads both). Its claims, link, place and actors are read only
-after the batch is linked, so :meth:`MentionWriter.flush` writes them together, one ``execute_many``
-per table. The end state is the one ``Store.save_mention`` per mention would leave.
+Nothing is written while the batch links: the next mention of the batch is compared with those saved
+before it from memory (the members and index rows the writer keeps current). :meth:`MentionWriter.flush`
+then writes the mention rows, index rows, claims, links, places and actors together, one
+``execute_many`` per table; a read that needs the table first writes what is pending. The end state
+is the one ``Store.save_mention`` per mention would leave.
 
 :meth:`MentionWriter.candidates` answers as ``Store.candidates`` does, but reads each index row
 (``blocking.BatchBlocks``) and each small incident's members once per batch, then keeps them current
@@ -74,38 +75,59 @@ class MentionWriter:
         self._members: dict[str, list[Mention]] = {}
         self._ends: dict[str, blocking.Ends] = {}  # and of large ones: their first and latest members
         self._blocks = blocking.BatchBlocks(db)
+        self._columns: tuple[str, ...] = ()  # of the mention rows, the same for every row
+        self._unwritten: list[list[Any]] = []  # mention rows saved, not written yet, in save order
+        self._dirty: set[str] = set()  # the incidents they were saved to
 
     def candidates(self, m: Mention, start: date | None, end: date | None) -> dict[str, list[Mention]]:
         """``Store.candidates`` given the mention, reading each small incident's members once per batch."""
-        return blocking.members_for_scoring(self._db, self._blocks.candidate_sizes(m, start, end), self._members,
-                                            self._ends)
+        sizes = self._blocks.candidate_sizes(m, start, end)
+        if self._dirty and any(i in self._dirty and i not in self._members and i not in self._ends for i in sizes):
+            self._write()  # its members are read from the table, which must hold those saved in this batch
+        return blocking.members_for_scoring(self._db, sizes, self._members, self._ends)
+
+    def has_members(self, incident_id: str) -> bool:
+        """``Store.has_members``, counting the mentions saved in this batch."""
+        return incident_id in self._dirty or self._db.one(
+            "SELECT 1 AS hit FROM mentions WHERE incident_id = ? LIMIT 1", (incident_id,)) is not None
 
     def save(self, m: Mention, incident_id: str, link: Link | None, founded: bool = False) -> None:
-        """Store ``m`` as a member of ``incident_id`` now; its claims, link, place and actors at ``flush``.
+        """Save ``m`` as a member of ``incident_id``: linking the batch sees it now, the table at ``flush``.
 
         ``founded``: ``incident_id`` is new, founded by ``m`` (it has no stored members).
         """
         check_link(m, incident_id, link)
         row = mention_row(m, incident_id)
-        self._db.execute(upsert_sql("mentions", tuple(row), ("id",)), list(row.values()))
-        self._blocks.filed(blocking.file_mention(self._db, m, incident_id), founded)
+        self._columns = tuple(row)
+        self._unwritten.append(list(row.values()))
+        self._dirty.add(incident_id)
+        self._blocks.filed(blocking.block_rows(m, incident_id), founded)
         if m.id in self._stored or m.id in self._pending:
-            self._members.clear()  # saved again, perhaps elsewhere: read every incident afresh
+            self._write()  # saved before, perhaps elsewhere: write it, then read every incident afresh
+            self._members.clear()
             self._ends.clear()
         elif incident_id in self._ends:
             self._ends[incident_id].latest.append(m)  # the newest rowid: it pushes the oldest of the latest out
-        elif incident_id in self._members:
+        elif incident_id in self._members or founded:
             # After the older members, as the next read would give it (``Mention.from_record`` of its
             # record is ``m`` itself).
-            self._members[incident_id].append(m)
+            self._members.setdefault(incident_id, []).append(m)
         self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
         self._pending[m.id] = (m, link)
         if m.where is not None:
             self._places.append(place_row(m.where))
         self._actors.extend({"name": a.name, "inter": a.inter} for a in m.perpetrators)
 
+    def _write(self) -> None:
+        """Write the mention rows and index rows saved since the last write, one statement each."""
+        if self._unwritten:
+            self._db.execute_many(upsert_sql("mentions", self._columns, ("id",)), self._unwritten)
+        self._blocks.write()
+        self._unwritten, self._dirty = [], set()
+
     def flush(self) -> None:
-        """Write the claims, links, places and actors of the mentions saved since the last flush."""
+        """Write the mentions saved since the last flush, with their claims, links, places and actors."""
+        self._write()
         saved = [m for m, _ in self._pending.values()]
         stale = [(m.id,) for m in saved if m.id in self._stored]
         self._db.execute_many("DELETE FROM claims WHERE mention_id = ?", stale)

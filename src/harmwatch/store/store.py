@@ -26,6 +26,7 @@ from .records import (
     incident_from_record,
     incident_row,
     link_from_row,
+    loads,
     mention_from_row,
 )
 from .saving import MentionWriter, check_link, upsert_sql
@@ -240,7 +241,7 @@ class Store:
         row = self._db.one("SELECT data FROM incidents WHERE id = ?", (incident_id,))
         if row is None:
             raise NotFound(f"no incident has id {incident_id!r}; list ids with `harmwatch incidents`.")
-        return incident_from_record(json.loads(row["data"]), tuple(self.links_of(incident_id)))
+        return incident_from_record(loads(row["data"]), tuple(self.links_of(incident_id)))
 
     def incidents(self, *, type: str | None = None, since: date | None = None, until: date | None = None,
                   place: str | None = None, bbox: BBox | None = None,
@@ -258,7 +259,7 @@ class Store:
             sql += " LIMIT ?"
             params.append(limit)
         for row in self._db.stream(sql, params):
-            yield incident_from_record(json.loads(row["data"]))
+            yield incident_from_record(loads(row["data"]))
 
     # --- bookkeeping ---
 
