@@ -180,6 +180,7 @@ def test_without_the_map_library_the_page_says_how_to_install_it(page, tmp_path,
         site = SimpleNamespace(url=url)
         _open_dashboard(page, site)
         assert "not installed" in page.inner_text("#map") and "setup.sh" in page.inner_text("#map")
+        page.locator("#timeline rect.bar").first.wait_for()  # drawn after the data arrives; raises if never
         assert page.locator("#timeline rect.bar").count() > 0
         assert httpx.get(url + "/vendor/leaflet/leaflet.js", timeout=20).status_code == 404
     assert page.errors == []
