@@ -435,3 +435,17 @@ def test_audit_rows_record_before_and_after(tmp_path, fixed_clock):
     assert (rows[0]["who"], rows[0]["action"]) == ("reviewer", "regrade")
     assert rows[0]["before"] == inc.to_dict()
     assert rows[0]["after"] == {"grade": "confirmed", "on": "2016-07-01"}
+
+
+@pytest.mark.parametrize("value", [
+    {"n": 2**70},  # past orjson's 64 bits: json writes it
+    {"text": "half a pair \ud800"},  # a lone surrogate: json writes it
+    {"when": date(2016, 12, 13), "at": datetime(2016, 12, 13, 9, 30, tzinfo=UTC), "tags": frozenset({"b", "a"})},
+    {"arabic": "حلب", "float": 0.1, "tiny": 1e-7, "nested": [1, (2, 3)], 4: "an int key"},
+])
+def test_stored_json_reads_back_as_json_would_write_it(value):
+    from harmwatch.store.records import _jsonable, dumps, loads
+
+    expected = json.loads(json.dumps(value, ensure_ascii=False, default=_jsonable))
+    assert loads(dumps(value)) == expected
+    assert loads(json.dumps(value, default=_jsonable)) == expected  # rows written before orjson read the same
