@@ -185,7 +185,7 @@ class BatchBlocks:
 
 
 def _merge(cell: dict[str, list[Any]], incident_id: str, mask: int, lo: str | None, hi: str | None) -> None:
-    """Merge one row into a cell as the upsert does: masks or-ed, dates widened (None: open)."""
+    """Merge one row into a cell as the upsert does: masks or-ed, dates widened (a None date gives way to the other)."""
     old = cell.get(incident_id)
     if old is None:
         cell[incident_id] = [mask, lo, hi]
