@@ -11,6 +11,7 @@ import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from typing import Generic, TypeVar
 
 from ..model import Document
 from .registry import SourceRegistry
@@ -25,6 +26,8 @@ SHINGLE_BUDGET = 1 << 20  # hashed shingles remembered (about 60 MB): some 2,000
 CACHED_STORY_KEYS = 1 << 16  # documents whose story keys are remembered
 CACHED_PAIRS = 1 << 18  # compared document pairs remembered: an incident is rebuilt with the same ones
 _WORD = re.compile(r"\w+")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def main_text(document: Document) -> str:
@@ -57,44 +60,44 @@ def near_duplicate(a: frozenset[object], b: frozenset[object]) -> bool:
     return smaller >= MIN_SHINGLES and common / smaller >= CONTAINED_COPY
 
 
-_STORY_KEYS: OrderedDict[tuple[SourceRegistry, str | None, str], tuple[str, ...]] = OrderedDict()
+class _Recent(Generic[K, V]):
+    """The most recently used values, up to ``budget`` in total ``weight`` (one each by default)."""
+
+    def __init__(self, budget: int, weight: Callable[[V], int] = lambda _: 1) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._budget, self._weight, self._held = budget, weight, 0
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+            return found
+        found = self._items[key] = make()
+        self._held += self._weight(found)
+        while self._held > self._budget and len(self._items) > 1:
+            self._held -= self._weight(self._items.popitem(last=False)[1])
+        return found
+
+
+_STORY_KEYS: _Recent[tuple[SourceRegistry, str | None, str], tuple[str, ...]] = _Recent(CACHED_STORY_KEYS)
+# Hashes, not strings: a tenth of the memory and faster to intersect. They are compared only within this
+# process, so the per-process salt of ``hash`` does not matter, and a collision of two 64-bit hashes costs
+# at most one shingle of a Jaccard score.
+_SHINGLED: _Recent[str, frozenset[int]] = _Recent(SHINGLE_BUDGET, lambda found: len(found) + 1)
 
 
 def _story_keys(registry: SourceRegistry, document: Document) -> tuple[str, ...]:
     """The owner of the document's source and the wire its text credits; remembered by its sha256."""
-    key = (registry, document.source, document.sha256)
-    found = _STORY_KEYS.get(key)
-    if found is None:
+    def make() -> tuple[str, ...]:
         keys = {registry.canonical(document.source), registry.wire_credited(document.text)}
-        found = _STORY_KEYS[key] = tuple(sorted(k for k in keys if k))
-        if len(_STORY_KEYS) > CACHED_STORY_KEYS:
-            _STORY_KEYS.popitem(last=False)
-    else:
-        _STORY_KEYS.move_to_end(key)
-    return found
+        return tuple(sorted(k for k in keys if k))
 
-
-_SHINGLED: OrderedDict[str, frozenset[int]] = OrderedDict()
-_shingled_size = 0  # shingles held in _SHINGLED, at most SHINGLE_BUDGET
+    return _STORY_KEYS.get((registry, document.source, document.sha256), make)
 
 
 def document_shingles(document: Document) -> frozenset[int]:
-    """The document's shingles, hashed; remembered by sha256, since an incident is rebuilt with the same documents.
-
-    Hashes, not strings: a tenth of the memory and faster to intersect. They are compared only within
-    this process, so the per-process salt of ``hash`` does not matter, and a collision of two 64-bit
-    hashes costs at most one shingle of a Jaccard score.
-    """
-    global _shingled_size
-    found = _SHINGLED.get(document.sha256)
-    if found is not None:
-        _SHINGLED.move_to_end(document.sha256)
-        return found
-    found = _SHINGLED[document.sha256] = frozenset(map(hash, shingles(main_text(document))))
-    _shingled_size += len(found) + 1
-    while _shingled_size > SHINGLE_BUDGET and len(_SHINGLED) > 1:
-        _shingled_size -= len(_SHINGLED.popitem(last=False)[1]) + 1
-    return found
+    """The document's shingles, hashed; remembered by sha256, since an incident is rebuilt with the same documents."""
+    return _SHINGLED.get(document.sha256, lambda: frozenset(map(hash, shingles(main_text(document)))))
 
 
 _COPIES: dict[tuple[str, str], bool] = {}

@@ -44,6 +44,11 @@ def _found(db: Database, table: str, column: str, values: Iterable[str]) -> set[
     return found
 
 
+def has_members(db: Database, incident_id: str) -> bool:
+    """Whether any stored mention is saved to ``incident_id``."""
+    return db.one("SELECT 1 AS hit FROM mentions WHERE incident_id = ? LIMIT 1", (incident_id,)) is not None
+
+
 def check_link(m: Mention, incident_id: str, link: Link | None) -> None:
     if link is not None and (link.mention_id != m.id or link.incident_id != incident_id):
         raise LinkError(
@@ -88,8 +93,7 @@ class MentionWriter:
 
     def has_members(self, incident_id: str) -> bool:
         """``Store.has_members``, counting the mentions saved in this batch."""
-        return incident_id in self._dirty or self._db.one(
-            "SELECT 1 AS hit FROM mentions WHERE incident_id = ? LIMIT 1", (incident_id,)) is not None
+        return incident_id in self._dirty or has_members(self._db, incident_id)
 
     def save(self, m: Mention, incident_id: str, link: Link | None, founded: bool = False) -> None:
         """Save ``m`` as a member of ``incident_id``: linking the batch sees it now, the table at ``flush``.

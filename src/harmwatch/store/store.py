@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from ..errors import ConfigError, NotFound, StoreError
 from ..model import Document, Incident, Link, Mention
-from . import blocking, review
+from . import blocking, review, saving
 from .db import Database, Row, chunks, marks
 from .records import (
     Values,
@@ -165,7 +165,7 @@ class Store:
 
     def has_members(self, incident_id: str) -> bool:
         """Whether any mention is saved to ``incident_id``."""
-        return self._db.one("SELECT 1 AS hit FROM mentions WHERE incident_id = ? LIMIT 1", (incident_id,)) is not None
+        return saving.has_members(self._db, incident_id)
 
     def candidates(self, start: date | None, end: date | None, scope: str,
                    mention: Mention | None = None) -> dict[str, list[Mention]]:
