@@ -28,7 +28,7 @@ from harmwatch.link.blocks import (
     wanted_places,
 )
 from harmwatch.link.features import haversine_km, type_score
-from harmwatch.model import EVENT_TYPES, Document, Mention, Place, Span, When, sha256_hex
+from harmwatch.model import EVENT_TYPES, Document, Link, Mention, Place, Span, When, sha256_hex
 from harmwatch.pipeline import process
 from harmwatch.store import blocking, open_store
 from harmwatch.store.store import Store
@@ -309,6 +309,40 @@ def test_linking_with_blocking_equals_comparing_with_every_incident(tmp_path, mo
             results.append(_groups(store))
     assert results[0] == results[1]
     assert any(len(g) > 1 for g in results[0])
+
+
+@pytest.mark.parametrize("batch_size", [7, 60])
+def test_incidents_built_from_the_writers_members_equal_a_rebuild_from_the_table(tmp_path, monkeypatch, batch_size):
+    from harmwatch import link
+    from harmwatch.model import Incident
+    from harmwatch.store.saving import MentionWriter
+
+    held_sizes: list[int] = []
+    held, put = MentionWriter.held, Store.put_incidents
+    built: dict[str, Incident] = {}
+
+    def counting(self: MentionWriter) -> dict[str, tuple[list[Mention], list[Link]]]:
+        found = held(self)
+        held_sizes.extend(len(ms) for ms, _ in found.values())
+        return found
+
+    def keeping(self: Store, incidents: list[Incident]) -> None:
+        built.update((inc.id, inc) for inc in incidents)
+        put(self, incidents)
+
+    monkeypatch.setattr(MentionWriter, "held", counting)
+    monkeypatch.setattr(Store, "put_incidents", keeping)
+    with open_store(tmp_path / "held.db") as store:
+        for d in _corpus(60):
+            store.add_document(d)
+        process(store, _Reports(), batch_size=batch_size)
+        for incident_id, incident in built.items():
+            members = store.members(incident_id)
+            docs = store.documents_with([m.doc_sha256 for m in members])
+            links = store.links_of(incident_id)
+            assert link.build_incident(incident_id, members, docs, links) == incident
+            assert incident.links == tuple(links)  # not part of Incident equality
+    assert max(held_sizes) > 1  # some incidents were built from several members held in memory
 
 
 def _all_incidents(self: Store, scope: str) -> dict[str, list[Mention]]:

@@ -76,7 +76,7 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
         for batch, found in _extracted(store, extractor, batch_size, max(lookahead, 0), stop):
             cache = {doc.sha256: doc for doc in batch}
             with store.transaction():
-                if [d.sha256 for d in store.unprocessed(len(batch))] != [d.sha256 for d in batch]:
+                if store.unprocessed_sha256s(len(batch)) != [d.sha256 for d in batch]:
                     continue  # another process linked this batch while we extracted; its result stands
                 # Issue 5: blocked candidates, one rebuild per touched incident (harmwatch.link.session).
                 ordered = (m for ms in found for m in sorted(ms, key=lambda m: m.index))
@@ -96,7 +96,7 @@ def _extracted(store: Store, extractor: MentionExtractor, batch_size: int, looka
     """Unprocessed documents in ingest order, batch by batch, each with its mentions.
 
     Up to ``lookahead`` batches beyond the one yielded are already submitted. The queue is refilled
-    when it is half empty, so the in-flight documents are read again only about every other batch.
+    when it is half empty; only the sha256s of in-flight documents are read again.
     """
     submit: Callable[[Sequence[Document]], Callable[[], Found]] | None = getattr(extractor, "submit", None)
     pending: deque[tuple[list[Document], Callable[[], Found]]] = deque()
@@ -105,7 +105,9 @@ def _extracted(store: Store, extractor: MentionExtractor, batch_size: int, looka
     while True:
         if more and len(pending) <= lookahead // 2 and not (stop and stop()):
             want = (lookahead + 1 - len(pending)) * batch_size
-            fresh = [d for d in store.unprocessed(len(inflight) + want) if d.sha256 not in inflight]
+            shas = [s for s in store.unprocessed_sha256s(len(inflight) + want) if s not in inflight]
+            found = store.documents_with(shas)  # the in-flight ones are not read again
+            fresh = [found[s] for s in shas if s in found]
             more = len(fresh) == want
             for i in range(0, len(fresh), batch_size):
                 batch = fresh[i:i + batch_size]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import LinkError
-from ..model import Document, Mention
+from ..model import Document, Link, Mention
 
 if TYPE_CHECKING:
     from ..pipeline import LinkStage
@@ -81,16 +81,22 @@ REBUILT_TOGETHER = 200  # incidents read, built and written together: a few quer
 
 
 def rebuild_all(store: Store, stage: LinkStage, incident_ids: Sequence[str],
-                documents: MutableMapping[str, Document]) -> None:
-    """``rebuild`` each of ``incident_ids``, reading and writing REBUILT_TOGETHER at a time."""
+                documents: MutableMapping[str, Document],
+                held: Mapping[str, tuple[Sequence[Mention], Sequence[Link]]] | None = None) -> None:
+    """``rebuild`` each of ``incident_ids``, reading and writing REBUILT_TOGETHER at a time.
+
+    ``held`` gives the members and links of some incidents (``MentionWriter.held``): those are not read.
+    """
+    held = held or {}
     for i in range(0, len(incident_ids), REBUILT_TOGETHER):
         chunk = incident_ids[i:i + REBUILT_TOGETHER]
-        members, links = store.members_of(chunk), store.links_of_all(chunk)
+        unread = [incident_id for incident_id in chunk if incident_id not in held]
+        members, links = store.members_of(unread), store.links_of_all(unread)
         built = []
         for incident_id in chunk:
-            found = members[incident_id]
+            found, why = held[incident_id] if incident_id in held else (members[incident_id], links[incident_id])
             docs = _documents(store, (m.doc_sha256 for m in found), documents)
-            incident = stage.build_incident(incident_id, found, docs, links[incident_id])
+            incident = stage.build_incident(incident_id, found, docs, why)
             if incident.id != incident_id:
                 raise LinkError(f"build_incident was asked for {incident_id} but built {incident.id}; "
                                 "it must keep the id it is given.")
@@ -103,6 +109,8 @@ def link_batch(store: Store, stage: LinkStage, mentions: Iterable[Mention],
     """Link ``mentions`` in order, then rebuild each touched incident once; returns their ids.
 
     Call it inside the batch's transaction: the mentions are saved before their incidents are built.
+    ``mentions`` come in processing order (document ``seq``, then index), as ``process`` gives them:
+    the incidents founded here are built from the writer's members in that order, without reading them.
     """
     touched: dict[str, None] = {}
     batch = list(mentions)
@@ -110,5 +118,5 @@ def link_batch(store: Store, stage: LinkStage, mentions: Iterable[Mention],
     for m in batch:
         touched[link_one(store, stage, m, writer)] = None
     writer.flush()  # claims and links are read from here on (rebuild)
-    rebuild_all(store, stage, list(touched), documents)
+    rebuild_all(store, stage, list(touched), documents, writer.held())
     return set(touched)

@@ -83,6 +83,8 @@ class MentionWriter:
         self._columns: tuple[str, ...] = ()  # of the mention rows, the same for every row
         self._unwritten: list[list[Any]] = []  # mention rows saved, not written yet, in save order
         self._dirty: set[str] = set()  # the incidents they were saved to
+        # Links of the incidents founded in this batch, whose every member is in ``_members``: ``held``.
+        self._founded: dict[str, list[Link]] = {}
 
     def candidates(self, m: Mention, start: date | None, end: date | None) -> dict[str, list[Mention]]:
         """``Store.candidates`` given the mention, reading each small incident's members once per batch."""
@@ -110,17 +112,30 @@ class MentionWriter:
             self._write()  # saved before, perhaps elsewhere: write it, then read every incident afresh
             self._members.clear()
             self._ends.clear()
+            self._founded.clear()
         elif incident_id in self._ends:
             self._ends[incident_id].latest.append(m)  # the newest rowid: it pushes the oldest of the latest out
         elif incident_id in self._members or founded:
             # After the older members, as the next read would give it (``Mention.from_record`` of its
             # record is ``m`` itself).
             self._members.setdefault(incident_id, []).append(m)
+            if founded:
+                self._founded[incident_id] = []
+            elif link is not None and incident_id in self._founded:
+                self._founded[incident_id].append(_as_stored(link))
         self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
         self._pending[m.id] = (m, link)
         if m.where is not None:
             self._places.append(place_row(m.where))
         self._actors.extend({"name": a.name, "inter": a.inter} for a in m.perpetrators)
+
+    def held(self) -> dict[str, tuple[list[Mention], list[Link]]]:
+        """The incidents founded in this batch, each with all its members and links, in save order.
+
+        They are what ``Store.members_of`` and ``Store.links_of_all`` would read after ``flush``
+        when the batch saves its mentions in processing order (as ``process`` does), without the reads.
+        """
+        return {i: (self._members[i], links) for i, links in self._founded.items()}
 
     def _write(self) -> None:
         """Write the mention rows and index rows saved since the last write, one statement each."""
@@ -151,3 +166,9 @@ class MentionWriter:
             by_cols.setdefault(tuple(row), []).append(list(row.values()))
         for cols, values in by_cols.items():
             self._db.execute_many(upsert_sql(table, cols, keys, update), values)
+
+
+def _as_stored(link: Link) -> Link:
+    """``link`` as it reads back from its row: features by name, numbers as floats."""
+    return Link(link.mention_id, link.incident_id, float(link.score),
+                tuple((str(k), float(v)) for k, v in dict(link.features).items()), link.matched_mention)

@@ -134,6 +134,12 @@ class Store:
                             (limit,))
         return [document_from_row(r) for r in rows]
 
+    def unprocessed_sha256s(self, limit: int) -> list[str]:
+        """The sha256s of ``unprocessed(limit)``, without reading the documents."""
+        rows = self._db.all("SELECT sha256 FROM documents WHERE processed_at IS NULL ORDER BY seq LIMIT ?",
+                            (limit,))
+        return [r["sha256"] for r in rows]
+
     def mark_processed(self, sha256s: Sequence[str], at: datetime) -> None:
         stamp = at.isoformat()
         with self.transaction():
