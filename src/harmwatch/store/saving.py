@@ -73,8 +73,9 @@ class MentionWriter:
                                "in the store; add the document before its mentions.")
         self._stored = _found(db, "mentions", "id", (m.id for m in mentions))
         self._pending: dict[str, tuple[Mention, Link | None]] = {}  # the last save of each mention wins
-        self._places: list[Values] = []  # every save's, in order: the first row of a key is kept
-        self._actors: list[Values] = []
+        # The first row of each key, as the insert that keeps the first would leave the table.
+        self._places: dict[str, Values] = {}
+        self._actors: dict[str, Values] = {}
         # Members of small candidate incidents read in this batch, kept current by ``save``: the batch
         # holds the write lock, so nobody else changes them until it commits.
         self._members: dict[str, list[Mention]] = {}
@@ -126,8 +127,10 @@ class MentionWriter:
         self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
         self._pending[m.id] = (m, link)
         if m.where is not None:
-            self._places.append(place_row(m.where))
-        self._actors.extend({"name": a.name, "inter": a.inter} for a in m.perpetrators)
+            row = place_row(m.where)
+            self._places.setdefault(row["key"], row)
+        for a in m.perpetrators:
+            self._actors.setdefault(a.name, {"name": a.name, "inter": a.inter})
 
     def held(self) -> dict[str, tuple[list[Mention], list[Link]]]:
         """The incidents founded in this batch, each with all its members and links, in save order.
@@ -154,11 +157,11 @@ class MentionWriter:
         self._many("claims", [c for m in saved for c in claim_rows(m)], ("mention_id", "idx"))
         self._many("links", [link_row(link) for _, link in self._pending.values() if link is not None],
                    ("mention_id",))
-        self._many("places", self._places, ("key",), update=False)
-        self._many("actors", self._actors, ("name",), update=False)
+        self._many("places", list(self._places.values()), ("key",), update=False)
+        self._many("actors", list(self._actors.values()), ("name",), update=False)
         self._stored.update(m.id for m in saved)
         self._pending.clear()
-        self._places, self._actors = [], []
+        self._places, self._actors = {}, {}
 
     def _many(self, table: str, rows: list[Values], keys: tuple[str, ...], update: bool = True) -> None:
         by_cols: dict[tuple[str, ...], list[list[Any]]] = {}
