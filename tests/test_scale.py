@@ -118,6 +118,37 @@ def test_worker_cache_builds_each_extractor_once(monkeypatch):
     assert built == [1]
 
 
+class _Done:
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+
+class _Client:
+    """Runs a submitted task here and keeps the documents it was given."""
+
+    def __init__(self) -> None:
+        self.sent: list[Document] = []
+
+    def submit(self, fn, factory, docs, pure=True):  # the shape of distributed.Client.submit
+        self.sent.extend(docs)
+        return _Done(fn(factory, docs))
+
+
+@pytest.mark.parametrize(("factory", "sends_raw"), [(FakeExtractor, True), (cluster_module.ExtractorSpec(), False)])
+def test_workers_get_the_original_bytes_only_from_a_factory_that_reads_them(factory, sends_raw, monkeypatch):
+    monkeypatch.setattr(cluster_module, "extract_batch", lambda factory, docs: [() for _ in docs])
+    docs, client = _toy_corpus(3), _Client()
+    found = cluster_module.DaskExtractor(client, factory).extract(docs)  # type: ignore[arg-type]
+    assert found == [(), (), ()]
+    assert [d.sha256 for d in client.sent] == [d.sha256 for d in docs]
+    assert [d.text for d in client.sent] == [d.text for d in docs]
+    assert [d.raw for d in client.sent] == ([d.raw for d in docs] if sends_raw else [b""] * 3)
+    assert all(d.raw for d in docs)
+
+
 @pytest.mark.parametrize(("workers", "scheduler"), [(None, None), (2, "tcp://127.0.0.1:1"), (0, None)])
 def test_dask_client_needs_one_of_workers_or_scheduler(workers, scheduler):
     with pytest.raises(ConfigError, match="--workers|--scheduler"), dask_client(workers, scheduler):

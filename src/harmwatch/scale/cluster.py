@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..errors import ConfigError
 from ..model import Document, Mention
@@ -44,6 +44,7 @@ class ExtractorSpec:
     gazetteer_path: Path | None = None
     actor_files: tuple[Path, ...] = ()
     batch_size: int = 16
+    reads_raw: ClassVar[bool] = False  # it reads ``Document.text`` only; a factory without this gets the bytes too
 
     def __call__(self) -> MentionExtractor:
         from ..extract import Extractor
@@ -80,6 +81,8 @@ class DaskExtractor:
         self.factory = factory
 
     def submit(self, docs: Sequence[Document]) -> Callable[[], Found]:
+        if not getattr(self.factory, "reads_raw", True):  # the original bytes, often larger than the text, stay here
+            docs = [replace(d, raw=b"") for d in docs]
         future = self.client.submit(extract_batch, self.factory, list(docs), pure=False)
         return functools.partial(_result, future)
 
