@@ -39,6 +39,23 @@ def reference(tmp_path, toy_documents):
         return _state(store)
 
 
+def test_process_checkpoints_less_often_while_it_runs_and_restores_the_setting(tmp_path, toy_documents):
+    from harmwatch.store.db import BULK_CHECKPOINT_PAGES
+
+    seen = []
+
+    class Watching(FakeExtractor):
+        def extract(self, docs):
+            seen.append(store._db.pragma("wal_autocheckpoint"))
+            return super().extract(docs)
+
+    with _ingest(tmp_path / "p.db", toy_documents) as store:
+        before = store._db.pragma("wal_autocheckpoint")
+        process(store, Watching(), batch_size=4, linker=FakeLinkStage())
+        assert seen == [BULK_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES]
+        assert store._db.pragma("wal_autocheckpoint") == before != BULK_CHECKPOINT_PAGES
+
+
 def _mention_counts(docs):
     return [len(found) for found in FakeExtractor().extract(docs)]
 

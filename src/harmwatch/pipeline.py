@@ -72,7 +72,7 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
     documents = mentions = 0
     touched: set[str] = set()
     with tqdm(total=counts["documents"] - counts["processed"], unit="doc", desc="process",
-              file=sys.stderr, disable=not progress) as bar:
+              file=sys.stderr, disable=not progress) as bar, store.bulk_writes():
         for batch, found in _extracted(store, extractor, batch_size, max(lookahead, 0), stop):
             cache = {doc.sha256: doc for doc in batch}
             with store.transaction():

@@ -24,6 +24,9 @@ BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 262_144  # SQLite page cache: linking re-reads the recent index pages of a large database
 FETCH_SIZE = 256
 CHUNK = 400  # values per IN (...) list: under SQLite's 999 parameters a statement
+# WAL pages between checkpoints during ``bulk_writes`` (400 MiB of 4 KiB pages, against SQLite's 1,000):
+# a long run rewrites the same index pages batch after batch, and each checkpoint copies them once.
+BULK_CHECKPOINT_PAGES = 100_000
 
 
 def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -98,6 +101,21 @@ class Database:
         except BaseException:
             self._rollback()
             raise
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Many large transactions ahead: checkpoint the WAL less often, and once at the end.
+
+        Every commit is as durable as before against a crash of the process.
+        """
+        before = self.pragma("wal_autocheckpoint")
+        self._run(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}", ())
+        try:
+            yield
+        finally:
+            self._run(f"PRAGMA wal_autocheckpoint = {int(before)}", ())
+            if not self.in_transaction:
+                self._run("PRAGMA wal_checkpoint(PASSIVE)", ())
 
     def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
