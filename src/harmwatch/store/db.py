@@ -106,7 +106,8 @@ class Database:
     def bulk_writes(self) -> Iterator[None]:
         """Many large transactions ahead: checkpoint the WAL less often, and once at the end.
 
-        Every commit is as durable as before against a crash of the process.
+        A crash of the process loses no commit, as before; a power cut can undo those since the last
+        checkpoint (``process`` then does those batches again: they were not marked processed either).
         """
         before = self.pragma("wal_autocheckpoint")
         self._run(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}", ())

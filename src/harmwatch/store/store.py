@@ -36,6 +36,7 @@ BBox = tuple[float, float, float, float]
 MIN_PREFIX = 8
 
 # Mentions in the global processing order: ingest order of their document, then index.
+_UNPROCESSED = "FROM documents WHERE processed_at IS NULL ORDER BY seq LIMIT ?"  # in ingest order
 _MENTIONS_IN_ORDER = (
     "SELECT m.incident_id, m.data FROM mentions m JOIN documents d ON d.sha256 = m.doc_sha256"
 )
@@ -134,15 +135,11 @@ class Store:
 
     def unprocessed(self, limit: int) -> list[Document]:
         """Up to ``limit`` documents not yet processed, oldest first."""
-        rows = self._db.all("SELECT * FROM documents WHERE processed_at IS NULL ORDER BY seq LIMIT ?",
-                            (limit,))
-        return [document_from_row(r) for r in rows]
+        return [document_from_row(r) for r in self._db.all(f"SELECT * {_UNPROCESSED}", (limit,))]
 
     def unprocessed_sha256s(self, limit: int) -> list[str]:
         """The sha256s of ``unprocessed(limit)``, without reading the documents."""
-        rows = self._db.all("SELECT sha256 FROM documents WHERE processed_at IS NULL ORDER BY seq LIMIT ?",
-                            (limit,))
-        return [r["sha256"] for r in rows]
+        return [r["sha256"] for r in self._db.all(f"SELECT sha256 {_UNPROCESSED}", (limit,))]
 
     def mark_processed(self, sha256s: Sequence[str], at: datetime) -> None:
         stamp = at.isoformat()
