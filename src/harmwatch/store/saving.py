@@ -22,7 +22,7 @@ from ..errors import LinkError, NotFound
 from ..model import Link, Mention
 from . import blocking
 from .db import Database, chunks
-from .records import Values, claim_rows, link_row, mention_row, place_row
+from .records import Values, claim_rows, link_from_row, link_row, mention_row, place_row
 
 
 @lru_cache(maxsize=256)  # the same few statements are built for every row written
@@ -123,7 +123,7 @@ class MentionWriter:
             if founded:
                 self._founded[incident_id] = []
             elif link is not None and incident_id in self._founded:
-                self._founded[incident_id].append(_as_stored(link))
+                self._founded[incident_id].append(link_from_row(link_row(link)))  # as it reads back
         self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
         self._pending[m.id] = (m, link)
         if m.where is not None:
@@ -169,9 +169,3 @@ class MentionWriter:
             by_cols.setdefault(tuple(row), []).append(list(row.values()))
         for cols, values in by_cols.items():
             self._db.execute_many(upsert_sql(table, cols, keys, update), values)
-
-
-def _as_stored(link: Link) -> Link:
-    """``link`` as it reads back from its row: features by name, numbers as floats."""
-    return Link(link.mention_id, link.incident_id, float(link.score),
-                tuple((str(k), float(v)) for k, v in dict(link.features).items()), link.matched_mention)
