@@ -72,7 +72,8 @@ class MentionWriter:
                 raise NotFound(f"mention {m.id} belongs to document {m.doc_sha256[:12]}, which is not "
                                "in the store; add the document before its mentions.")
         self._stored = _found(db, "mentions", "id", (m.id for m in mentions))
-        self._pending: dict[str, tuple[Mention, Link | None]] = {}  # the last save of each mention wins
+        # Each mention saved, with its link row (None: it founded its incident); the last save wins.
+        self._pending: dict[str, tuple[Mention, Values | None]] = {}
         # The first row of each key, as the insert that keeps the first would leave the table.
         self._places: dict[str, Values] = {}
         self._actors: dict[str, Values] = {}
@@ -104,6 +105,7 @@ class MentionWriter:
         ``founded``: ``incident_id`` is new, founded by ``m`` (it has no stored members).
         """
         check_link(m, incident_id, link)
+        linked = None if link is None else link_row(link)  # written at flush; read back by ``held``
         row = mention_row(m, incident_id)
         self._columns = tuple(row)
         self._unwritten.append(list(row.values()))
@@ -122,13 +124,13 @@ class MentionWriter:
             self._members.setdefault(incident_id, []).append(m)
             if founded:
                 self._founded[incident_id] = []
-            elif link is not None and incident_id in self._founded:
-                self._founded[incident_id].append(link_from_row(link_row(link)))  # as it reads back
+            elif linked is not None and incident_id in self._founded:
+                self._founded[incident_id].append(link_from_row(linked))  # as it reads back
         self._pending.pop(m.id, None)  # re-inserted below: details are written in save order
-        self._pending[m.id] = (m, link)
+        self._pending[m.id] = (m, linked)
         if m.where is not None:
-            row = place_row(m.where)
-            self._places.setdefault(row["key"], row)
+            place = place_row(m.where)
+            self._places.setdefault(place["key"], place)
         for a in m.perpetrators:
             self._actors.setdefault(a.name, {"name": a.name, "inter": a.inter})
 
@@ -155,8 +157,7 @@ class MentionWriter:
         self._db.execute_many("DELETE FROM claims WHERE mention_id = ?", stale)
         self._db.execute_many("DELETE FROM links WHERE mention_id = ?", stale)
         self._many("claims", [c for m in saved for c in claim_rows(m)], ("mention_id", "idx"))
-        self._many("links", [link_row(link) for _, link in self._pending.values() if link is not None],
-                   ("mention_id",))
+        self._many("links", [linked for _, linked in self._pending.values() if linked is not None], ("mention_id",))
         self._many("places", list(self._places.values()), ("key",), update=False)
         self._many("actors", list(self._actors.values()), ("name",), update=False)
         self._stored.update(m.id for m in saved)
