@@ -294,8 +294,37 @@ def test_only_verbs_are_lemmatized(extractor):
     assert "lemmatizer" not in nlp.pipe_names and "harmwatch_verb_lemmas" in nlp.pipe_names
     doc = nlp.make_doc("Officials reported that rebels shelled the villages.")
     for name, proc in nlp.pipeline:
-        if not name.startswith("harmwatch_") or name in ("harmwatch_lines", "harmwatch_verb_lemmas"):
+        if not name.startswith("harmwatch_") or name in ("harmwatch_lines", "harmwatch_tag_attrs",
+                                                         "harmwatch_verb_lemmas"):
             doc = proc(doc)
     lemmas = {t.text: t.lemma_ for t in doc}
     assert lemmas["reported"] == "report" and lemmas["shelled"] == "shell"
     assert lemmas["villages"] == ""  # nouns are not lemmatized: no rule reads them
+
+
+TAGGED_TEXTS = [
+    "Officials said the shelling killed at least 12 people in the old city on Monday.",
+    "There is no way out. There were 40 families left, and that is all we know.",
+    "Y'all gonna see it; we gotta leave, let's go. Ain't nothin' left but rubble.",
+    "He gets what he got.  But then \n\n it was over, and those who stayed were detained.",
+    "REBELS SAID THEY HAD SHOT DOWN A HELICOPTER - which the army denied.",
+]
+
+
+@pytest.mark.parametrize("text", TAGGED_TEXTS)
+def test_tag_attributes_match_the_attribute_ruler(extractor, text):
+    """harmwatch_tag_attrs sets what the model's attribute ruler would, token for token."""
+    from spacy.tokens import Doc
+
+    nlp = extractor.nlp
+    assert "attribute_ruler" not in nlp.pipe_names and "harmwatch_tag_attrs" in nlp.pipe_names
+    with nlp.select_pipes(enable=["tok2vec", "tagger", "parser"]):
+        parsed = nlp(text)
+    ours = nlp.get_pipe("harmwatch_tag_attrs")(Doc(nlp.vocab).from_bytes(parsed.to_bytes()))
+    model = nlp.get_pipe("attribute_ruler")(Doc(nlp.vocab).from_bytes(parsed.to_bytes()))
+
+    def attrs(doc):
+        return [(t.text, t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+    assert attrs(ours) == attrs(model)
+    assert any(t.pos_ == "VERB" for t in ours) and all(t.pos_ for t in ours)

