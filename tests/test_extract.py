@@ -250,6 +250,22 @@ def test_triage_gives_the_mentions_of_a_full_parse(extractor, text):
     assert triaged == plain and plain[0]
 
 
+_OVERLAPS = "Air strikes hit a hospital; the airstrike killed 3 and wounded five. Shelled, shelled."
+
+
+@pytest.mark.parametrize("text", [*_TRIAGE_DOCS, _QUIET, _OVERLAPS])
+@pytest.mark.parametrize("cut", [None, 0.3])
+def test_find_triggers_finds_what_each_pattern_finds(text, cut):
+    """One scan for word starts, then each pattern tried there: the same matches as each pattern's finditer."""
+    from harmwatch.extract import lexicon as lx
+
+    ranges = [(0, len(text))] if cut is None else [(0, int(len(text) * cut)), (int(len(text) * 0.5), len(text))]
+    expected = [(p.name, m.span()) for p in lx.EXTRACT_TRIGGERS for lo, hi in ranges
+                for m in p.regex.finditer(text, lo, hi)]
+    assert [(p.name, m.span()) for p, m in lx.find_triggers(text, ranges)] == expected
+    assert bool(expected) is (text != _QUIET) and bool(lx.TRIGGER_STARTS.search(text)) is bool(expected)
+
+
 @pytest.mark.parametrize(
     ("line", "pieces"),
     [

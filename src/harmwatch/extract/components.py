@@ -54,15 +54,24 @@ class TriggerTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         spans, text = [], doc_text(doc)
-        for pat in lx.EXTRACT_TRIGGERS:
-            for m in pat.regex.finditer(text):
-                span = char_span(doc, m.start(), m.end(), pat.type)
-                if span is not None:
-                    span._.hw_rule = pat.name
-                    span._.hw_strength = pat.strength
-                    spans.append(span)
+        for pat, m in lx.find_triggers(text, _loud(doc._.hw_quiet, len(text))):
+            span = char_span(doc, m.start(), m.end(), pat.type)
+            if span is not None:
+                span._.hw_rule = pat.name
+                span._.hw_strength = pat.strength
+                spans.append(span)
         doc.spans["hw_triggers"] = sorted(spans, key=lambda s: (s.start_char, -s.end_char))
         return doc
+
+
+def _loud(quiet: tuple[tuple[int, int], ...], length: int) -> list[tuple[int, int]]:
+    """The ranges between the quiet ones: triage found no trigger there, and assembly skips them."""
+    out, pos = [], 0
+    for start, end in quiet:
+        if start > pos:
+            out.append((pos, start))
+        pos = max(pos, end)
+    return [*out, (pos, length)] if pos < length else out
 
 
 @Language.factory("harmwatch_triggers")

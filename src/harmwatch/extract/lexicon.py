@@ -9,6 +9,7 @@ The pattern text doubles as the rule name a reviewer sees.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 STRONG = 2
@@ -24,8 +25,11 @@ class TriggerPattern:
     extract: bool = True  # False: a hint for snippet classification only, never a mention of its own
 
 
+_WORD_START = r"(?<![\w-])"  # every trigger pattern starts here
+
+
 def _p(type_: str, pattern: str, strength: int = STRONG, extract: bool = True) -> TriggerPattern:
-    rx = re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w])", re.IGNORECASE)
+    rx = re.compile(_WORD_START + r"(?:" + pattern + r")(?![\w])", re.IGNORECASE)
     return TriggerPattern(type_, rx, strength, f"{type_}:{pattern[:40]}", extract)
 
 
@@ -153,6 +157,27 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
 CLASSIFY_ONLY = frozenset({"diplomatic", "other", "agreement"})
 EXTRACT_TRIGGERS: tuple[TriggerPattern, ...] = tuple(
     t for t in TRIGGERS if t.extract and not (t.strength == WEAK and t.type in CLASSIFY_ONLY))
+
+# Where some extract trigger matches: one scan that tries the patterns only at word starts. A pattern
+# matches only where this does, so trying each pattern at these places alone finds all it finds.
+TRIGGER_STARTS = re.compile(
+    _WORD_START + "(?=" + "|".join(f"(?:{t.regex.pattern[len(_WORD_START):]})" for t in EXTRACT_TRIGGERS) + ")",
+    re.IGNORECASE)
+
+
+def find_triggers(text: str, ranges: Sequence[tuple[int, int]]) -> Iterator[tuple[TriggerPattern, re.Match[str]]]:
+    """Every extract trigger's matches within ``ranges`` of ``text``: what its ``finditer`` over each
+    range gives, pattern by pattern, at a fraction of the cost (issue 9)."""
+    starts = [[m.start() for m in TRIGGER_STARTS.finditer(text, lo, hi)] for lo, hi in ranges]
+    for pat in EXTRACT_TRIGGERS:
+        for (lo, hi), places in zip(ranges, starts, strict=True):
+            pos = lo
+            for at in places:
+                m = pat.regex.match(text, at, hi) if at >= pos else None
+                if m is not None:
+                    yield pat, m
+                    pos = max(m.end(), at + 1)
+
 
 # Specificity for tie-breaks: the later in this list, the more generic.
 GENERIC_TYPES = ("diplomatic", "responsibility_claim", "other")

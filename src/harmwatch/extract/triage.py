@@ -47,9 +47,6 @@ _ABBREVIATIONS = frozenset({
 })
 
 
-# Whether any trigger pattern matches: one search instead of one per pattern (they share their flags).
-_ANY_TRIGGER = re.compile("|".join(f"(?:{p.regex.pattern})" for p in lx.EXTRACT_TRIGGERS),
-                          lx.EXTRACT_TRIGGERS[0].regex.flags if lx.EXTRACT_TRIGGERS else 0)
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ def is_event_line(line: str) -> bool:
     """A trigger word or a figure: the text (a line or a sentence) may hold a mention."""
     if not line.strip():
         return False
-    return bool(_ANY_TRIGGER.search(line)) or bool(find_figures(line, 0))
+    return bool(lx.TRIGGER_STARTS.search(line)) or bool(find_figures(line, 0))
 
 
 def _ends_sentence(text: str, cut: int) -> bool:
