@@ -180,3 +180,21 @@ def test_a_month_is_never_after_publication(published: date, month: str) -> None
     assert when.start is not None and when.end is not None
     assert when.start <= when.end <= published
     assert published - when.start < timedelta(days=366)
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling resumed on Tuesday, December 13, 2016, and again on the 15th.",
+    "Between 2011 and 2016 the town changed hands; in the 1980s it was quiet.",
+    "The convoy left 3 days ago, before the end of March, and returned last weekend.",
+    "No month or year here: 40 families left three weeks ago, and 12-13 more yesterday.",
+    "Mon. 5 Sept., 2016 - the siege began in September, the week after 2016-09-01.",
+])
+def test_gated_rules_find_what_every_rule_finds(text):
+    """Rules skipped for lack of a month, year or weekday would have matched nothing."""
+    from harmwatch.extract import dates
+
+    for name, (part, _) in dates._NEEDS.items():
+        assert part in dict((n, src) for n, src, _ in dates._RULES_SRC)[name]
+    every = [(name, m.span()) for name, rx in dates._RULES for m in rx.finditer(text)]
+    assert [(name, m.span()) for name, rx in dates._rules_for(text) for m in rx.finditer(text)] == every
+    assert every

@@ -135,6 +135,14 @@ _RULES_SRC: tuple[tuple[str, str, int], ...] = (
     ("day_of_month", rf"\bon\s+the\s+(?P<d>{_DAY})(?!\s+(?:of\s+)?{_MON})", _I),
 )
 _RULES = tuple((name, re.compile(src, flags)) for name, src, flags in _RULES_SRC)
+# A part some rules cannot match without (same pattern, same flags): one search for it spares their scans
+# of the many sentences that name no month, year or weekday (issue 9).
+_MONTH_RULES = ("month_day_year", "day_month_year", "day_range_month", "month_day_range", "day_month", "month_day",
+                "month_year", "month")
+_NEEDS: dict[str, tuple[str, re.Pattern[str]]] = {
+    **{name: (_MON, re.compile(_MON)) for name in _MONTH_RULES},
+    "year_range": (_YEAR, re.compile(_YEAR)), "year": (_YEAR, re.compile(_YEAR)), "weekday": (_WD, re.compile(_WD)),
+}
 
 # --- resolvers -------------------------------------------------------------------------------------------
 
@@ -376,6 +384,19 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> When | None:
     return When(start, end, precision, m.group(), name)
 
 
+def _rules_for(text: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The rules that can match in ``text``: those whose needed part it holds, and those that need none."""
+    present: dict[str, bool] = {}
+    out = []
+    for name, rx in _RULES:
+        need = _NEEDS.get(name)
+        if need is not None and need[0] not in present:
+            present[need[0]] = need[1].search(text) is not None
+        if need is None or present[need[0]]:
+            out.append((name, rx))
+    return out
+
+
 def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateMention]:
     """Every date expression in ``text``, in text order, resolved against ``published``.
 
@@ -383,7 +404,7 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
     expressions give precision ``unknown`` when ``published`` is None; ``When.rule`` names the pattern.
     """
     pub = published.date() if isinstance(published, datetime) else published
-    found = [(m.start(), m.end(), name, m) for name, rx in _RULES for m in rx.finditer(text)]
+    found = [(m.start(), m.end(), name, m) for name, rx in _rules_for(text) for m in rx.finditer(text)]
     found.sort(key=lambda c: (c[0] - c[1], c[0]))
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
