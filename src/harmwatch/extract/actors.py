@@ -11,6 +11,7 @@ import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -35,9 +36,13 @@ class ActorDictionary:
     entries: tuple[tuple[str, Actor], ...]
     pattern: re.Pattern[str]
 
+    @cached_property
+    def _lookup(self) -> dict[str, Actor]:
+        return {alias.lower(): actor for alias, actor in self.entries}
+
     def find(self, text: str, offset: int = 0) -> list[ActorMatch]:
         out = []
-        lookup = {alias.lower(): actor for alias, actor in self.entries}
+        lookup = self._lookup  # built once: rebuilding it per document cost more than the search
         for m in self.pattern.finditer(text):
             actor = lookup.get(m.group(0).lower())
             if actor is None:

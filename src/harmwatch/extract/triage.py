@@ -134,7 +134,7 @@ class Triage:
         # Pieces are short: a bigger batch keeps the model's matrix products about as large as for whole texts.
         pieces = [text[p.start:p.end] for text, plan, tr in zip(texts, plans, triaged, strict=True) if tr
                   for p in plan if p.parse]
-        parsed = iter(self._run(self.model_only, pieces, batch_size * 4))
+        parsed = iter(self._run(self.model_only, pieces, batch_size * 16))
         joined = iter([self._join(text, plan, [next(parsed) if p.parse else self._flat(text, p) for p in plan])
                        for text, plan, tr in zip(texts, plans, triaged, strict=True) if tr])
         return [next(joined) if tr else next(whole) for tr in triaged]
