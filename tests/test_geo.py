@@ -16,7 +16,7 @@ from harmwatch.geo import Gazetteer, geoparse, import_geonames, import_places, n
 from harmwatch.geo import index as geo_index
 from harmwatch.geo.index import FUZZY
 from harmwatch.geo.sources import ALT, DEMONYM, PRIMARY, Entry
-from harmwatch.model import PLACE_PRECISIONS, Toponym
+from harmwatch.model import PLACE_PRECISIONS, Place, Toponym
 
 # --- normalisation ---
 
@@ -393,6 +393,26 @@ def test_a_town_the_ner_calls_a_people_is_kept_after_a_cue(geo_gazetteer: Gazett
     assert [s.text for s in doc.spans["hw_places"]] == []
 
 
+@pytest.mark.parametrize(("text", "label"), [
+    ("Turkish jets struck the town at dawn.", "NORP"),  # who acted, not where
+    ("Two attacks in Turkish towns left 4 dead.", "GPE"),  # after "in": a place after all
+])
+def test_a_peoples_name_vouches_for_its_country_but_is_no_location(geo_gazetteer: Gazetteer, text: str,
+                                                                    label: str) -> None:
+    nlp = _ruled_places(geo_gazetteer, [("NORP", "Turkish")])
+    doc = nlp(text)
+    [span] = doc.spans["hw_places"]
+    assert (span.text, span.label_, span._.place.country) == ("Turkish", label, "TR")
+
+
+def test_a_compass_word_cues_a_town(geo_gazetteer: Gazetteer) -> None:
+    """"east Aleppo" is a place even when another country's town is the only other name."""
+    nlp = _ruled_places(geo_gazetteer, [("PERSON", "Doctors")])  # no place for the NER: the scan finds them
+    doc = nlp("Doctors in east Aleppo wrote again. Our office in Gaziantep takes calls. East Aleppo waits.")
+    found = [(s.text, s._.place.country if s._.place else None) for s in doc.spans["hw_places"]]
+    assert found == [("Aleppo", "SY"), ("Gaziantep", "TR"), ("Aleppo", "SY")]
+
+
 def test_a_place_name_the_ner_cut_short_is_made_whole(geo_gazetteer: Gazetteer) -> None:
     nlp = _ruled_places(geo_gazetteer, [("GPE", "Tal"), ("GPE", "Deir")])
     doc = nlp("Kurdish fighters clashed near Tal Abyad; later, shells hit Deir ez-Zor and Tal.")
@@ -469,6 +489,27 @@ def test_event_location_skips_where_people_went(geo_gazetteer: Gazetteer) -> Non
     place = event_location(text, topos, text.index("strike"))
     assert place is not None and place.name == "Idlib"
     assert event_location(text, [], 0) is None
+
+
+@pytest.mark.parametrize("text, place", [
+    ("A Syria official said warplanes had been over the area.", None),
+    ("Syria's defence ministry said the convoy burned.", None),
+    ("The Syria-backed militia shelled the camp.", None),
+    ("Syria state media said rebels shelled the camp.", None),
+    ("Fighting resumed after the Syria-Iraq ceasefire collapsed.", None),
+    ("Warplanes struck Syria on Monday, officials said.", "Syria"),
+    ("Shelling in Syria between forces of both sides went on.", "Syria"),
+])
+def test_a_country_named_for_who_acts_is_not_where(geo_gazetteer: Gazetteer, text: str, place: str | None) -> None:
+    """"A US official said": the official's country, not the place of the event."""
+    from harmwatch.geo import event_location
+    from harmwatch.geo.event import event_place
+
+    topos = _toponyms(geo_gazetteer, text, "Syria")
+    assert topos[0].place is not None and topos[0].place.precision == "country"
+    found = event_location(text, topos, 0)
+    assert (found.name if found else None) == place
+    assert (event_place(text, topos) is None) is (place is None)
 
 
 def test_event_location_prefers_the_finer_place_nearby(geo_gazetteer: Gazetteer) -> None:
@@ -788,3 +829,21 @@ def test_gazetteer_pickles_by_path(geo_gazetteer: Gazetteer) -> None:
     copy = pickle.loads(pickle.dumps(geo_gazetteer))
     assert copy.path == geo_gazetteer.path and copy.candidates("Homs") == geo_gazetteer.candidates("Homs")
     copy.close()
+
+
+@pytest.mark.parametrize("text, name, population, cut", [
+    ("Shells hit a street in Bustan al-Qasr on Tuesday.", "Bustan", 1_305, True),
+    ("Shells hit a street in Bustan Al-Qasr on Tuesday.", "Bustan", 1_305, True),
+    ("Clashes went on in Daraa al-Balad all day.", "Daraa", 97_969, False),
+    ("Shells hit a street in Bustan al-qasr.", "Bustan", 1_305, False),
+    ("Shells hit a street in Bustan, al-Qasr said.", "Bustan", 1_305, False),
+])
+def test_a_small_place_matched_by_the_first_words_of_a_longer_name_is_dropped(
+        text: str, name: str, population: int, cut: bool) -> None:
+    """"Bustan" of "Bustan al-Qasr" (an Aleppo quarter) is not the village of Bustan HaGalil."""
+    from harmwatch.geo.component import _cut_short
+
+    doc = spacy.blank("en")(text)
+    span = doc.char_span(text.index(name), text.index(name) + len(name))
+    assert span is not None
+    assert _cut_short(text, span, Place(name, 33.0, 35.0, population=population)) is cut

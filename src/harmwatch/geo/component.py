@@ -43,6 +43,7 @@ _LOCATIVE = frozenset({
 _WEAK_LOCATIVE = frozenset({
     "of", "on", "from", "to", "target", "targets", "targeted", "targeting", "hit", "hits", "struck",
     "shelled", "bombed", "northern", "southern", "eastern", "western", "central", "old", "'s", "’s",
+    "north", "south", "east", "west",  # "east Aleppo"; "North Korea" is found whole before "Korea" alone
     "shell", "shells", "shelling", "bomb", "bombs", "bombing", "strike", "strikes", "attack", "attacks",
     "attacked", "raid", "raids", "raided", "stormed", "besieged", "besiege", "entered", "captured",
 })
@@ -97,7 +98,8 @@ class PlaceResolver:
         finder = _Finder(doc, gaz)
         spans = finder.find(self.detect_missed)
         own, other = self._runs(doc)
-        toponyms = resolve(doc.text, [(s.start_char, s.end_char) for s in spans], gaz, context=False, run=own)
+        text = doc.text  # rebuilt on every access
+        toponyms = resolve(text, [(s.start_char, s.end_char) for s in spans], gaz, context=False, run=own)
         if other is not None:
             other.add(t.place for t in toponyms)
         vouched: Counter[str | None] = Counter(t.place.country for s, t in zip(spans, toponyms, strict=True)
@@ -105,6 +107,8 @@ class PlaceResolver:
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
             place = _fitting(span, topo.place, finder, vouched, gaz)
+            if place is not None and _cut_short(text, span, place):
+                place = None
             if place is None and (span.label_ not in _PLACE_LABELS or span.start in finder.found):
                 continue  # only a name the NER calls a place stays without one
             span._.place = place
@@ -133,7 +137,11 @@ class _Finder:
             if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(ent):
                 self._add(self._completed(_trim(ent)), ent.label_, found=False)
             elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
-                self._add(_trim(ent), "GPE", weak=ent.label_ not in ("NORP", "LANGUAGE") and not _cued(ent))
+                # A people's name ("Russian") vouches for its country but is not where anything happens.
+                people = (ent.label_ in ("NORP", "LANGUAGE") and not _after_locative(ent)
+                          and not (_cued(ent) and self._town(ent.text)))
+                self._add(_trim(ent), "NORP" if people else "GPE",
+                          weak=ent.label_ not in ("NORP", "LANGUAGE") and not _cued(ent))
         if detect_missed:
             for ent in self.doc.ents:
                 if ent.label_ in _EMBED_LABELS and not self.taken[ent.start]:
@@ -289,6 +297,17 @@ def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[
     if span.start in finder.found and place.population < _BIG_TOWN:
         return None
     return None if place.feature == "PPL" and place.population < _SMALL_TOWN else place
+
+
+# A name that goes on with an Arabic article and a capital ("Bustan al-Qasr"): longer than what matched.
+_GOES_ON = re.compile(r"[ \t]+(?i:al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul)-[A-Z]")
+
+
+def _cut_short(text: str, span: Span, place: Place) -> bool:
+    """Whether the gazetteer matched only the first words of a longer name ("Bustan" of "Bustan al-Qasr",
+    an Aleppo quarter), so the small place it found is a namesake elsewhere, not the place meant."""
+    return (place.population < _EMBEDDED_TOWN and not is_user(place)
+            and _GOES_ON.match(text, span.end_char) is not None)
 
 
 _NAME_PARTICLES = frozenset({"al", "el", "ad", "as", "ash", "az", "ar", "an", "at", "ez", "es", "er", "ed", "of",

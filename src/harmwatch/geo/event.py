@@ -41,6 +41,25 @@ _AREA_AFTER = re.compile(
     rf"(?:\s*,|\s+and\b|\s+{_COMPASS}(?:ern)?\b)*\s+(?P<word>countryside|province|governorate|region)\b",
     re.IGNORECASE)
 _AREA_PRECISION = {"countryside": "district", "province": "region", "governorate": "region", "region": "region"}
+# A country named as whose people or institutions speak or act, not where: "a US official said",
+# "Russia's defence ministry", "the US-led coalition", "US defence officials", "the US-Russian ceasefire".
+_ATTRIBUTE_AFTER = re.compile(
+    r"(?:['’]s)?(?:-(?:led|backed|based)\b|-(?-i:[A-Z])|\s+(?:(?:defen[cs]e|foreign|state|senior|top|security|military"
+    r"|government|interior|special|air|naval|border)\s+)?(?:officials?|envoys?|diplomats?|spokes(?:man|woman|person)"
+    r"|ambassadors?|president|ministers?|ministry|officers?|commanders?|government|administration|regime"
+    r"|military|army|forces|troops|soldiers|coalition|intelligence|authorities|embassy|delegation|negotiators?"
+    r"|department|state\s+media|news\s+agency)\b)", re.IGNORECASE)
+
+
+def attributive(text: str, toponym: Toponym) -> bool:
+    """Whether a country is named for who acts or speaks ("a US official said"), not for where."""
+    return (toponym.place is not None and toponym.place.precision == "country"
+            and _ATTRIBUTE_AFTER.match(text, toponym.end) is not None)
+
+
+def _placed(text: str, toponyms: Sequence[Toponym]) -> list[Toponym]:
+    """The resolved toponyms that can be where something happened."""
+    return [t for t in toponyms if t.place is not None and t.place.lat is not None and not attributive(text, t)]
 
 
 def place_role(sentence: str, start: int) -> str:
@@ -82,7 +101,7 @@ def event_place(text: str, toponyms: Sequence[Toponym], triggers: Sequence[int] 
     coarse as the words around it make it (``named_area``), so "shelling in the countryside of Idlib
     and in Saraqib" is placed at Saraqib. Ties go to the first place named.
     """
-    placed = [t for t in toponyms if t.place is not None and t.place.lat is not None]
+    placed = _placed(text, toponyms)
     if not placed:
         return None
     roles = {id(t): place_role(text, t.start) for t in placed}
@@ -108,7 +127,7 @@ def event_location(sentence: str, toponyms: Sequence[Toponym], trigger_offset: i
     ``trigger_offset`` is where the event's trigger word starts ("arrive", "airstrike"). The place
     keeps its precision (``exact`` … ``country``); its reason says which role decided.
     """
-    placed = [t for t in toponyms if t.place is not None and t.place.lat is not None]
+    placed = _placed(sentence, toponyms)
     if not placed:
         return None
     roles = {id(t): place_role(sentence, t.start) for t in placed}
