@@ -193,8 +193,12 @@ def test_from_means_perpetrator_except_for_territory(extractor, text, etype, per
     assert (perpetrator in {a.name for a in ms[0].perpetrators}) is present
 
 
-def test_since_a_year_long_ago_is_not_historical(extractor):
-    text = "Capturing the city is the regime's largest gain since the uprising began in 2011."
+@pytest.mark.parametrize("text", [
+    "Capturing the city is the regime's largest gain since the uprising began in 2011.",
+    "The army said it had captured the whole city for the first time since 2012.",
+    "Rebels shelled the district, the heaviest shelling since 2013, residents said.",
+])
+def test_since_a_year_long_ago_is_not_historical(extractor, text):
     ms = _mentions(extractor, text)
     assert ms and all(m.status == "asserted" for m in ms), [(m.type, m.status) for m in ms]
     # The year is the anchor of the comparison, not the capture's date: that is the week before publication.

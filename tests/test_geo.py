@@ -405,6 +405,12 @@ def test_a_peoples_name_vouches_for_its_country_but_is_no_location(geo_gazetteer
     assert (span.text, span.label_, span._.place.country) == ("Turkish", label, "TR")
 
 
+def test_a_generic_name_is_no_place_once_its_article_is_trimmed(geo_gazetteer: Gazetteer) -> None:
+    nlp = _ruled_places(geo_gazetteer, [("LOC", "the Old City")])
+    doc = nlp("A deal for the Old City of Homs emptied it.")
+    assert [(s.text, s._.place.country) for s in doc.spans["hw_places"]] == [("Homs", "SY")]
+
+
 def test_a_compass_word_cues_a_town(geo_gazetteer: Gazetteer) -> None:
     """"east Aleppo" is a place even when another country's town is the only other name."""
     nlp = _ruled_places(geo_gazetteer, [("PERSON", "Doctors")])  # no place for the NER: the scan finds them

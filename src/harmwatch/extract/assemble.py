@@ -451,7 +451,9 @@ def _when(dates: Sequence[DateMention], published: date | None, scope: str, text
     """
     resolved = [d for d in dates if d.when.start is not None or d.when.end is not None]
     if scope == "incident":  # "the biggest victory since the revolution began in 2011": an anchor, not the event
-        resolved = [d for d in resolved if not lx.SINCE_START.search(text[max(0, d.start - 60):d.start])]
+        resolved = [d for d in resolved if not lx.SINCE_START.search(text[max(0, d.start - 60):d.start])
+                    and not (d.text.lower().startswith("since")
+                             and lx.COMPARED_SINCE.search(text[max(0, d.start - 60):d.start]))]
     of_event = [d for d in resolved if not _SAID_ON.search(text[max(0, d.start - 25):d.start])]
     for d in of_event or resolved:
         return d.when

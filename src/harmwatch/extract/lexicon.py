@@ -258,6 +258,10 @@ HISTORIC_ATROCITY = re.compile(r"\b(?:Halabja|Srebrenica|Screbrenica|Rwanda|Guer
 # A modal just before a number: "could see up to 300,000 killed" states no count of anything that happened.
 MODAL_BEFORE = re.compile(r"\b(?:could|might|may|would|will|if)\b[^.;,:]{0,40}$", re.IGNORECASE)
 SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began|started)\b[^.;]{0,60}$", re.IGNORECASE)
+# Before "since <date>": a comparison looks back to that date ("for the first time since 2012", "the worst
+# shelling since March"); the event itself is not then.
+COMPARED_SINCE = re.compile(r"\b(?:(?:for )?the first time|(?:the|its|their) (?:\w+est|most \w+)\b[^.;]{0,40}?)\s*$",
+                            re.IGNORECASE)
 COMMENT_HEADER = re.compile(r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies)\b|^\s*(?:leave a reply|reader comments)",
                             re.IGNORECASE | re.MULTILINE)
 CAPTION = re.compile(r"\b(?:credit|photo|photograph|picture|image)\s*:|\((?:AFP|Reuters|AP)(?: Photo)?\)"

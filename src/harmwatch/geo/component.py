@@ -134,7 +134,8 @@ class _Finder:
 
     def find(self, detect_missed: bool) -> list[Span]:
         for ent in self.doc.ents:
-            if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(ent):
+            # Generic once trimmed: "the Old City" (of Homs) is no place of its own.
+            if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(_trim(ent) or ent):
                 self._add(self._completed(_trim(ent)), ent.label_, found=False)
             elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
                 # A people's name ("Russian") vouches for its country but is not where anything happens.
