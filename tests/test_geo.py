@@ -406,9 +406,11 @@ def test_a_peoples_name_vouches_for_its_country_but_is_no_location(geo_gazetteer
 
 
 def test_a_generic_name_is_no_place_once_its_article_is_trimmed(geo_gazetteer: Gazetteer) -> None:
-    nlp = _ruled_places(geo_gazetteer, [("LOC", "the Old City")])
+    nlp = _ruled_places(geo_gazetteer, [("LOC", "the Old City"), ("LOC", "the West Bank")])
     doc = nlp("A deal for the Old City of Homs emptied it.")
     assert [(s.text, s._.place.country) for s in doc.spans["hw_places"]] == [("Homs", "SY")]
+    doc = nlp("Raids went on across the West Bank.")  # generic words, but not a generic name
+    assert [s.text for s in doc.spans["hw_places"]] == ["West Bank"]
 
 
 def test_a_compass_word_cues_a_town(geo_gazetteer: Gazetteer) -> None:
@@ -417,6 +419,10 @@ def test_a_compass_word_cues_a_town(geo_gazetteer: Gazetteer) -> None:
     doc = nlp("Doctors in east Aleppo wrote again. Our office in Gaziantep takes calls. East Aleppo waits.")
     found = [(s.text, s._.place.country if s._.place else None) for s in doc.spans["hw_places"]]
     assert found == [("Aleppo", "SY"), ("Gaziantep", "TR"), ("Aleppo", "SY")]
+    doc = nlp("Doctors on the East Saraqib road wrote again.")  # a capital starts a name: no cue
+    assert [s.text for s in doc.spans["hw_places"]] == []
+    doc = nlp("Doctors on the east Saraqib road wrote again.")
+    assert [s.text for s in doc.spans["hw_places"]] == ["Saraqib"]
 
 
 def test_a_place_name_the_ner_cut_short_is_made_whole(geo_gazetteer: Gazetteer) -> None:

@@ -43,7 +43,6 @@ _LOCATIVE = frozenset({
 _WEAK_LOCATIVE = frozenset({
     "of", "on", "from", "to", "target", "targets", "targeted", "targeting", "hit", "hits", "struck",
     "shelled", "bombed", "northern", "southern", "eastern", "western", "central", "old", "'s", "’s",
-    "north", "south", "east", "west",  # "east Aleppo"; "North Korea" is found whole before "Korea" alone
     "shell", "shells", "shelling", "bomb", "bombs", "bombing", "strike", "strikes", "attack", "attacks",
     "attacked", "raid", "raids", "raided", "stormed", "besieged", "besiege", "entered", "captured",
 })
@@ -134,8 +133,9 @@ class _Finder:
 
     def find(self, detect_missed: bool) -> list[Span]:
         for ent in self.doc.ents:
-            # Generic once trimmed: "the Old City" (of Homs) is no place of its own.
-            if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not _generic(_trim(ent) or ent):
+            # "the Old City" (of Homs) is no place of its own; "the West Bank" is.
+            generic = _generic(ent) or (_trim(ent) or ent).text.casefold() in GENERIC_WORDS
+            if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not generic:
                 self._add(self._completed(_trim(ent)), ent.label_, found=False)
             elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
                 # A people's name ("Russian") vouches for its country but is not where anything happens.
@@ -339,8 +339,15 @@ def _after_locative(span: Span) -> bool:
     return span.start > 0 and span.doc[span.start - 1].lower_ in _LOCATIVE
 
 
+# Lower-case only: "east Aleppo" is the town's east, "East" starts a name ("South Side", "West Bank").
+_COMPASS_BEFORE = frozenset({"north", "south", "east", "west"})
+
+
 def _after_weak_locative(span: Span) -> bool:
-    return span.start > 0 and span.doc[span.start - 1].lower_ in _WEAK_LOCATIVE
+    if span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return before.lower_ in _WEAK_LOCATIVE or before.text in _COMPASS_BEFORE
 
 
 def _before_place_word(span: Span) -> bool:

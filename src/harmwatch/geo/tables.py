@@ -149,7 +149,7 @@ GENERIC_WORDS = frozenset({
     "independence", "liberty", "victory", "unity", "justice", "progress", "hope", "man", "mission",
     "department", "hospital", "valley", "mountain", "island", "beach", "harbor", "harbour", "port",
     "media", "press", "news", "capital", "congress", "senate", "assembly", "ministry",
-    "white house", "capitol hill", "wall street", "downing street",
+    "white house", "capitol hill", "wall street", "downing street", "old city",
 })
 
 # Words after a name that say what kind of place it is, but are not part of its name: "Aleppo city",
