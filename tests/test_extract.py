@@ -348,3 +348,15 @@ def test_tag_attributes_match_the_attribute_ruler(extractor, text):
 
     assert attrs(ours) == attrs(model)
     assert any(t.pos_ == "VERB" for t in ours) and all(t.pos_ for t in ours)
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("Hundreds of people protested in Kilis on Friday, calling for an end to the bombardment of Idlib.",
+     {"peaceful_protest": "Kilis", "shelling": "Idlib"}),
+    ("Rebels clashed with troops near Saraqib, and shelling continued on Idlib.",
+     {"armed_clash": "Saraqib", "shelling": "Idlib"}),
+])
+def test_each_event_of_a_clause_takes_the_place_nearest_its_trigger(extractor, text, places):
+    ms = _mentions(extractor, text)
+    found = {m.type: m.where.name if m.where else None for m in ms if m.type in places}
+    assert found == places, [(m.type, m.where) for m in ms]

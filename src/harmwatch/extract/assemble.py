@@ -247,7 +247,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
-    where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus)
+    where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char)
     when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc))
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
     return Mention(
@@ -399,11 +399,14 @@ _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "re
                    "continent": 6}
 
 
-def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None) -> Place | None:
+def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None
+           ) -> Place | None:
     """The clause's most precise place where the event happened, else the sentence's, else the
     document's focus city (geo.event_place: not where people went, unless the event is an arrival;
     "the countryside of Idlib" is no town).
 
+    Of equally precise places, the one nearest the mention's trigger (``near``) wins: "protested in
+    Gaziantep, calling for an end to the bombardment of Aleppo" has a protest and a bombardment.
     A country-level place gives way to the focus city when that city lies in the country:
     "Syria" in an Aleppo report most often means the fighting in Aleppo.
     """
@@ -415,7 +418,7 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None)
     for lo, hi in ((start, end), (sent.span.start_char, sent.span.end_char)):
         named = [Toponym(s.start_char, s.end_char, s.text, s._.place) for s in spans
                  if lo <= s.start_char < hi and s.label_ != "NORP" and not _overlaps_any(s, actors)]
-        best = event_place(_text(doc), named, triggers)
+        best = event_place(_text(doc), named, triggers, near)
         if best is not None:
             break
     if best is None:

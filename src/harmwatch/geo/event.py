@@ -93,13 +93,15 @@ def named_area(text: str, start: int, end: int, place: Place) -> Place:
     return replace(place, precision=coarse, reason=f"{place.reason}; {why}" if place.reason else why)
 
 
-def event_place(text: str, toponyms: Sequence[Toponym], triggers: Sequence[int] = ()) -> Place | None:
+def event_place(text: str, toponyms: Sequence[Toponym], triggers: Sequence[int] = (),
+                near: int | None = None) -> Place | None:
     """The most precise of the places named around an event that can be where it happened.
 
     ``toponyms`` carry offsets into ``text``; ``triggers`` are where the event's trigger words start.
     Where people went (a destination) is left out unless a trigger is an arrival; each place is as
     coarse as the words around it make it (``named_area``), so "shelling in the countryside of Idlib
-    and in Saraqib" is placed at Saraqib. Ties go to the first place named.
+    and in Saraqib" is placed at Saraqib. Ties go to the place nearest ``near`` (the event's own trigger),
+    then to the first named.
     """
     placed = _placed(text, toponyms)
     if not placed:
@@ -109,8 +111,9 @@ def event_place(text: str, toponyms: Sequence[Toponym], triggers: Sequence[int] 
         pool = [t for t in placed if roles[id(t)] == DESTINATION] or placed
     else:
         pool = [t for t in placed if roles[id(t)] != DESTINATION] or placed
-    named = [named_area(text, t.start, t.end, t.place) for t in pool if t.place is not None]
-    return min(named, key=lambda p: _PRECISION_RANK.get(p.precision, 9))
+    named = [(named_area(text, t.start, t.end, t.place), t.start) for t in pool if t.place is not None]
+    return min(named, key=lambda pn: (_PRECISION_RANK.get(pn[0].precision, 9),
+                                      abs(pn[1] - near) if near is not None else 0))[0]
 
 
 def _trigger_word(sentence: str, offset: int | None) -> str:
