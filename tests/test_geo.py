@@ -859,3 +859,16 @@ def test_a_small_place_matched_by_the_first_words_of_a_longer_name_is_dropped(
     span = doc.char_span(text.index(name), text.index(name) + len(name))
     assert span is not None
     assert _cut_short(text, span, Place(name, 33.0, 35.0, population=population)) is cut
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Rebels shelled the district of al-Hamdaniya in Aleppo on Monday.", None),  # a quarter, not Iraq's town
+    ("Rebels shelled the al-Hamdaniya neighbourhood of Aleppo on Monday.", "SY"),  # placed at Aleppo (resolve)
+    ("Rebels shelled al-Hamdaniya, near Aleppo, on Monday.", "IQ"),  # no word makes it a quarter
+    ("Rebels shelled the al-Hamdaniya quarter on Monday; Aleppo was quiet.", None),
+])
+def test_a_quarter_abroad_is_a_namesake(geo_gazetteer: Gazetteer, text: str, country: str | None) -> None:
+    nlp = _ruled_places(geo_gazetteer, [("GPE", "al-Hamdaniya"), ("GPE", "Aleppo")])
+    doc = nlp(text)
+    found = {s.text: s._.place.country if s._.place else None for s in doc.spans["hw_places"]}
+    assert found == {"al-Hamdaniya": country, "Aleppo": "SY"}

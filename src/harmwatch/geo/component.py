@@ -106,7 +106,8 @@ class PlaceResolver:
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
             place = _fitting(span, topo.place, finder, vouched, gaz)
-            if place is not None and _cut_short(text, span, place):
+            if place is not None and (_cut_short(text, span, place)
+                                      or _foreign_quarter(text, span, place, _others(span, place, finder, vouched))):
                 place = None
             if place is None and (span.label_ not in _PLACE_LABELS or span.start in finder.found):
                 continue  # only a name the NER calls a place stays without one
@@ -275,6 +276,12 @@ class _Finder:
                     self._add(span, "GPE", weak=weak)
 
 
+def _others(span: Span, place: Place, finder: _Finder, vouched: Counter[str | None]) -> set[str]:
+    """The countries that the document's names other than ``span`` (resolved to ``place``) vouch for."""
+    own: Counter[str | None] = Counter([place.country]) if span.start not in finder.weak else Counter()
+    return {c for c in (vouched - own) if c}
+
+
 def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[str | None],
              gaz: Gazetteer) -> Place | None:
     """``place`` if it fits the geography of the document's other names, else None.
@@ -286,8 +293,7 @@ def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[
     """
     if place is None:
         return None
-    own: Counter[str | None] = Counter([place.country]) if span.start not in finder.weak else Counter()
-    others = {c for c in (vouched - own) if c}
+    others = _others(span, place, finder, vouched)
     if not others:
         return place
     if span.start in finder.weak:
@@ -298,6 +304,20 @@ def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[
     if span.start in finder.found and place.population < _BIG_TOWN:
         return None
     return None if place.feature == "PPL" and place.population < _SMALL_TOWN else place
+
+
+# Words that make a name a part of a town: "the district of al-Hamdaniyeh", "Sukkari neighbourhood".
+_QUARTER_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb)s?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_QUARTER_AFTER = re.compile(r"[ \t]+(?:neighbou?rhood|quarter|suburb)s?\b", re.IGNORECASE)
+
+
+def _foreign_quarter(text: str, span: Span, place: Place, others: set[str]) -> bool:
+    """A quarter of a town ("the district of al-Hamdaniyeh") whose match lies in none of the countries the
+    document's other names vouch for: a namesake abroad (Iraq's Al-Hamdaniya in an Aleppo story)."""
+    if not others or place.country in others or is_user(place):
+        return False
+    return bool(_QUARTER_BEFORE.search(text, max(0, span.start_char - 40), span.start_char)
+                or _QUARTER_AFTER.match(text, span.end_char))
 
 
 # A name that goes on with an Arabic article and a capital ("Bustan al-Qasr"): longer than what matched.
