@@ -449,3 +449,27 @@ def test_stored_json_reads_back_as_json_would_write_it(value):
     expected = json.loads(json.dumps(value, ensure_ascii=False, default=_jsonable))
     assert loads(dumps(value)) == expected
     assert loads(json.dumps(value, default=_jsonable)) == expected  # rows written before orjson read the same
+
+
+@pytest.mark.parametrize("statement", [
+    "Rebels did not shell Idlib on Monday, the group said.",  # negated
+    "Air strikes could kill thousands in Idlib if the offensive goes ahead.",  # hypothetical
+])
+def test_a_statement_that_must_not_become_an_incident_is_not_listed(new_store, extractor, statement):
+    """Its mention is kept, with its status, for reviewers; no list, count, search or export shows it."""
+    from conftest import toy_document
+    from harmwatch.pipeline import process
+    from harmwatch.store import search
+
+    for doc in (toy_document(1, "Wire A", "2016-09-20", "Shelling hit Saraqib on Monday, killing 4 people."),
+                toy_document(2, "Wire B", "2016-09-20", statement)):
+        new_store.add_document(doc)
+    process(new_store, extractor)
+    listed = list(new_store.incidents())
+    assert [inc.where.name for inc in listed if inc.where] == ["Saraqib"]
+    assert new_store.counts()["incidents"] == 1
+    query = search.IncidentQuery()
+    assert search.count(new_store, query) == 1 and [s.id for s in search.page(new_store, query)] == [listed[0].id]
+    assert search.count(new_store, search.IncidentQuery(q="Idlib")) == 0
+    kept = new_store._db.all("SELECT id, incident_id FROM mentions WHERE status <> 'asserted'")
+    assert kept and all(new_store.incident(r["incident_id"]).mentions == (r["id"],) for r in kept)

@@ -133,7 +133,7 @@ class _Finder:
         self.found: set[int] = set()  # start tokens of every span the NER did not label a place
 
     def find(self, detect_missed: bool) -> list[Span]:
-        for ent in self.doc.ents:
+        for ent in map(self._uncompassed, self.doc.ents):
             # "the Old City" (of Homs) is no place of its own; "the West Bank" is.
             generic = _generic(ent) or (_trim(ent) or ent).text.casefold() in GENERIC_WORDS
             if ent.label_ in _PLACE_LABELS and not self._a_person(ent) and not generic:
@@ -152,6 +152,12 @@ class _Finder:
             self._runs(0, len(self.doc), _BIG_TOWN)
             self._repeats()
         return sorted(self.spans, key=lambda s: s.start)
+
+    def _uncompassed(self, ent: Span) -> Span:
+        """"east Aleppo", which the small model calls a people, is the east of a town: the town, a place."""
+        if len(ent) > 1 and ent[0].text in _COMPASS_BEFORE and self._town(ent[1:].text):
+            return Span(self.doc, ent.start + 1, ent.end, label="GPE")
+        return ent
 
     def _add(self, span: Span | None, label: str, weak: bool = False, found: bool = True) -> bool:
         if span is None or len(span) == 0 or any(self.taken[span.start:span.end]):

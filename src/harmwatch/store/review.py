@@ -35,6 +35,11 @@ _SEARCH_BODY = (  # what the free-text search sees: ids, type, place, sources, d
     "|| ' ' || COALESCE((SELECT group_concat(evidence_text, ' ') FROM mentions "
     "WHERE mentions.incident_id = incidents.id), '')"
 )
+# An incident is listed (searched, counted, exported) unless all its mentions are negated, hypothetical or
+# historical: such a statement keeps its mention, with its status, for reviewers, and the one-member
+# incident the linker gives it, but that is no incident to list (spec: interfaces.md).
+LISTED = ("(EXISTS (SELECT 1 FROM mentions m WHERE m.incident_id = incidents.id AND m.status = 'asserted') "
+          "OR NOT EXISTS (SELECT 1 FROM mentions m WHERE m.incident_id = incidents.id))")
 _SEARCH_ACTORS = "COALESCE((SELECT group_concat(value, ' | ') FROM json_each(incidents.data, '$.perpetrators')), '')"
 _SEARCH_TARGETS = "COALESCE((SELECT group_concat(value, ' ') FROM json_each(incidents.data, '$.targets')), '')"
 
@@ -131,7 +136,7 @@ def index_incidents(db: Database, incident_ids: Sequence[str]) -> None:
         db.execute(f"DELETE FROM incident_search WHERE rowid IN (SELECT rowid FROM incidents WHERE id IN ({ids}))",
                    chunk)
         db.execute(f"INSERT INTO incident_search (rowid, body, actors, targets) SELECT rowid, {_SEARCH_BODY}, "
-                   f"{_SEARCH_ACTORS}, {_SEARCH_TARGETS} FROM incidents WHERE id IN ({ids})", chunk)
+                   f"{_SEARCH_ACTORS}, {_SEARCH_TARGETS} FROM incidents WHERE id IN ({ids}) AND {LISTED}", chunk)
 
 
 # --- recording decisions ---

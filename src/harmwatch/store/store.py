@@ -275,7 +275,7 @@ class Store:
             "SELECT (SELECT COUNT(*) FROM documents) AS documents, "
             "(SELECT COUNT(*) FROM documents WHERE processed_at IS NOT NULL) AS processed, "
             "(SELECT COUNT(*) FROM mentions) AS mentions, (SELECT COUNT(*) FROM claims) AS claims, "
-            "(SELECT COUNT(*) FROM incidents) AS incidents"
+            f"(SELECT COUNT(*) FROM incidents WHERE {review.LISTED}) AS incidents"
         )
         assert row is not None  # an aggregate query always returns one row
         return {k: int(v) for k, v in row.items()}
@@ -304,7 +304,7 @@ def _json_or_null(value: object) -> str | None:
 
 def _incident_filters(type: str | None, since: date | None, until: date | None, place: str | None,
                       bbox: BBox | None) -> tuple[list[str], list[Any]]:
-    conditions: list[str] = []
+    conditions: list[str] = [review.LISTED]
     params: list[Any] = []
     if type is not None:
         conditions.append("type = ?")
