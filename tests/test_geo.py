@@ -423,6 +423,10 @@ def test_a_compass_word_cues_a_town(geo_gazetteer: Gazetteer) -> None:
     assert [s.text for s in doc.spans["hw_places"]] == []
     doc = nlp("Doctors on the east Saraqib road wrote again.")
     assert [s.text for s in doc.spans["hw_places"]] == ["Saraqib"]
+    # The small model calls "east Aleppo" a people: the town in it is still found.
+    ruled = _ruled_places(geo_gazetteer, [("NORP", "east Aleppo"), ("GPE", "Gaziantep")])
+    doc = ruled("Barrels fell on two quarters of east Aleppo, a doctor in Gaziantep said.")
+    assert [(s.text, s._.place.country) for s in doc.spans["hw_places"]] == [("Aleppo", "SY"), ("Gaziantep", "TR")]
 
 
 def test_a_place_name_the_ner_cut_short_is_made_whole(geo_gazetteer: Gazetteer) -> None:
