@@ -876,3 +876,16 @@ def test_a_quarter_abroad_is_a_namesake(geo_gazetteer: Gazetteer, text: str, cou
     doc = nlp(text)
     found = {s.text: s._.place.country if s._.place else None for s in doc.spans["hw_places"]}
     assert found == {"al-Hamdaniya": country, "Aleppo": "SY"}
+
+
+@pytest.mark.parametrize(("gap", "described"), [
+    (", a village in ", True), (" is a small town near ", True),
+    (", a doctor in ", False), (", an activist based in ", False),
+])
+def test_a_description_places_a_name_but_not_a_person_between(gap: str, described: bool) -> None:
+    """"Kafr Nabl, a village in Idlib" puts the village in Idlib; "..., a doctor in Idlib" does not."""
+    from harmwatch.geo.context import DESCRIBED, containers
+
+    text = f"Kafr Nabl{gap}Idlib"
+    links = containers(text, [(0, 9), (len(text) - 5, len(text))])
+    assert (links.get(0, (1, ""))[1] == DESCRIBED) is described

@@ -36,6 +36,12 @@ _DESCRIBED = re.compile(
     r"|\s*[,(]\s*(?:(?:a|an|the|located|situated|based|lying|some|about|around|\d[\d.,]*)\s+)"
     r"(?:[a-z0-9][\w'-]*,?\s+){0,6}?)"
     r"(?:in|of|near|outside|within)\s+(?:the\s+)?")
+# A person between the names: "east Aleppo, a doctor in Gaziantep said" puts the doctor, not Aleppo, there.
+_PERSON_BETWEEN = re.compile(
+    r"\b(?:doctors?|medics?|nurses?|officials?|spokes(?:man|woman|person)|residents?|activists?|witness(?:es)?"
+    r"|journalists?|reporters?|correspondents?|monitors?|commanders?|fighters?|volunteers?|workers?|teachers?"
+    r"|students?|man|woman|men|women|mother|father|son|daughter|mayor|governor|minister|leader|said|says|told)\b",
+    re.IGNORECASE)
 # "al-Zahraa neighborhood in Homs", "Turmanin town in the countryside of Idlib", "a village in
 # southern Hama countryside". ("the city of Yueyang" names the city: only a part of a town is "of" it.)
 _KIND_IN = re.compile(
@@ -129,7 +135,7 @@ def containers(text: str, spans: Sequence[tuple[int, int]]) -> dict[int, tuple[i
         if a_end > b_start or b_start - a_end > _MAX_GAP:
             continue
         gap = text[a_end:b_start]
-        if _DESCRIBED.fullmatch(gap) or _KIND_IN.fullmatch(gap):
+        if (_DESCRIBED.fullmatch(gap) and not _PERSON_BETWEEN.search(gap)) or _KIND_IN.fullmatch(gap):
             out[a] = (b, DESCRIBED)
         elif _ADJACENT.fullmatch(gap):
             listed = bool(_LIST_AFTER.match(text, b_end)) or bool(_LIST_BEFORE.search(text, 0, spans[a][0]))
