@@ -360,3 +360,13 @@ def test_each_event_of_a_clause_takes_the_place_nearest_its_trigger(extractor, t
     ms = _mentions(extractor, text)
     found = {m.type: m.where.name if m.where else None for m in ms if m.type in places}
     assert found == places, [(m.type, m.where) for m in ms]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Jordan and Lebanon agreed a ceasefire on Thursday.", None),  # the parties, not the place
+    ("Jordan and Lebanon agreed a ceasefire in Idlib on Thursday.", "Idlib"),
+    ("A ceasefire in Syria began on Thursday.", "Syria"),
+])
+def test_an_agreement_is_not_placed_in_its_parties(extractor, text, place):
+    ms = [m for m in _mentions(extractor, text) if m.type == "agreement"]
+    assert ms and (ms[0].where.name if ms[0].where else None) == place, [m.where for m in ms]

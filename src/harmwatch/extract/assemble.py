@@ -247,7 +247,8 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
-    where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char)
+    where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char,
+                   parties=etype in _BETWEEN_PARTIES)
     when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc))
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
     return Mention(
@@ -399,14 +400,20 @@ _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "re
                    "continent": 6}
 
 
-def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None
-           ) -> Place | None:
+# Events between parties: "the US and Russia agreed a truce" names who agreed, not where.
+_BETWEEN_PARTIES = frozenset({"agreement", "diplomatic"})
+_IN_BEFORE = re.compile(r"\b(?:in|across|throughout|for|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None,
+           parties: bool = False) -> Place | None:
     """The clause's most precise place where the event happened, else the sentence's, else the
     document's focus city (geo.event_place: not where people went, unless the event is an arrival;
     "the countryside of Idlib" is no town).
 
     Of equally precise places, the one nearest the mention's trigger (``near``) wins: "protested in
-    Gaziantep, calling for an end to the bombardment of Aleppo" has a protest and a bombardment.
+    Gaziantep, calling for an end to the bombardment of Aleppo" has a protest and a bombardment. For an
+    event between ``parties`` (an agreement), a country is its place only after "in" or "for".
     A country-level place gives way to the focus city when that city lies in the country:
     "Syria" in an Aleppo report most often means the fighting in Aleppo.
     """
@@ -417,7 +424,8 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
     best = None
     for lo, hi in ((start, end), (sent.span.start_char, sent.span.end_char)):
         named = [Toponym(s.start_char, s.end_char, s.text, s._.place) for s in spans
-                 if lo <= s.start_char < hi and s.label_ != "NORP" and not _overlaps_any(s, actors)]
+                 if lo <= s.start_char < hi and s.label_ != "NORP" and not _overlaps_any(s, actors)
+                 and not (parties and _a_party(_text(doc), s))]
         best = event_place(_text(doc), named, triggers, near)
         if best is not None:
             break
@@ -427,6 +435,13 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
             and best.country == focus.country):
         return focus
     return best
+
+
+def _a_party(text: str, span: Span) -> bool:
+    """A country named as one side of an agreement ("the US and Russia agreed"), not as its place."""
+    place: Place | None = span._.place
+    return (place is not None and place.precision == "country"
+            and not _IN_BEFORE.search(text, max(0, span.start_char - 12), span.start_char))
 
 
 def _focus_place(doc: Doc) -> Place | None:
