@@ -468,10 +468,8 @@ def _when(dates: Sequence[DateMention], published: date | None, scope: str, text
     A tally with no date of its own spans the year before publication.
     """
     resolved = [d for d in dates if d.when.start is not None or d.when.end is not None]
-    if scope == "incident":  # "the biggest victory since the revolution began in 2011": an anchor, not the event
-        resolved = [d for d in resolved if not lx.SINCE_START.search(text[max(0, d.start - 60):d.start])
-                    and not (d.text.lower().startswith("since")
-                             and lx.COMPARED_SINCE.search(text[max(0, d.start - 60):d.start]))]
+    if scope == "incident":
+        resolved = [d for d in resolved if not _an_anchor(d, text)]
     of_event = [d for d in resolved if not _SAID_ON.search(text[max(0, d.start - 25):d.start])]
     for d in of_event or resolved:
         return d.when
@@ -480,6 +478,14 @@ def _when(dates: Sequence[DateMention], published: date | None, scope: str, text
     if scope == "aggregate":
         return When(published - timedelta(days=365), published, "year", "", "when:published-year")
     return When(published - timedelta(days=6), published, "week", "", "when:published-week")
+
+
+def _an_anchor(d: DateMention, text: str) -> bool:
+    """A date a comparison looks back to, not the event's: "the biggest victory since the revolution began
+    in 2011", "for the first time since 2012"."""
+    before = text[max(0, d.start - 60):d.start]
+    return bool(lx.SINCE_START.search(before)
+                or (d.text.lower().startswith("since") and lx.COMPARED_SINCE.search(before)))
 
 
 def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -> tuple[Actor, ...]:

@@ -139,9 +139,9 @@ _RULES = tuple((name, re.compile(src, flags)) for name, src, flags in _RULES_SRC
 # of the many sentences that name no month, year or weekday (issue 9).
 _MONTH_RULES = ("month_day_year", "day_month_year", "day_range_month", "month_day_range", "day_month", "month_day",
                 "month_year", "month")
+_MONTH_PART, _YEAR_PART, _WEEKDAY_PART = ((src, re.compile(src)) for src in (_MON, _YEAR, _WD))
 _NEEDS: dict[str, tuple[str, re.Pattern[str]]] = {
-    **{name: (_MON, re.compile(_MON)) for name in _MONTH_RULES},
-    "year_range": (_YEAR, re.compile(_YEAR)), "year": (_YEAR, re.compile(_YEAR)), "weekday": (_WD, re.compile(_WD)),
+    **dict.fromkeys(_MONTH_RULES, _MONTH_PART), "year_range": _YEAR_PART, "year": _YEAR_PART, "weekday": _WEEKDAY_PART,
 }
 
 # --- resolvers -------------------------------------------------------------------------------------------

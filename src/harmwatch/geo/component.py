@@ -105,9 +105,9 @@ class PlaceResolver:
                                                if t.place and t.place.country and s.start not in finder.weak)
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
-            place = _fitting(span, topo.place, finder, vouched, gaz)
-            if place is not None and (_cut_short(text, span, place)
-                                      or _foreign_quarter(text, span, place, _others(span, place, finder, vouched))):
+            others = _others(span, topo.place, finder, vouched)
+            place = _fitting(span, topo.place, finder, others, gaz)
+            if place is not None and (_cut_short(text, span, place) or _foreign_quarter(text, span, place, others)):
                 place = None
             if place is None and (span.label_ not in _PLACE_LABELS or span.start in finder.found):
                 continue  # only a name the NER calls a place stays without one
@@ -282,14 +282,15 @@ class _Finder:
                     self._add(span, "GPE", weak=weak)
 
 
-def _others(span: Span, place: Place, finder: _Finder, vouched: Counter[str | None]) -> set[str]:
+def _others(span: Span, place: Place | None, finder: _Finder, vouched: Counter[str | None]) -> set[str]:
     """The countries that the document's names other than ``span`` (resolved to ``place``) vouch for."""
-    own: Counter[str | None] = Counter([place.country]) if span.start not in finder.weak else Counter()
+    own: Counter[str | None] = Counter()
+    if place is not None and span.start not in finder.weak:
+        own[place.country] += 1
     return {c for c in (vouched - own) if c}
 
 
-def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[str | None],
-             gaz: Gazetteer) -> Place | None:
+def _fitting(span: Span, place: Place | None, finder: _Finder, others: set[str], gaz: Gazetteer) -> Place | None:
     """``place`` if it fits the geography of the document's other names, else None.
 
     A name found by the gazetteer alone, without a cue, must lie in one of their countries ("Toyota"
@@ -299,7 +300,6 @@ def _fitting(span: Span, place: Place | None, finder: _Finder, vouched: Counter[
     """
     if place is None:
         return None
-    others = _others(span, place, finder, vouched)
     if not others:
         return place
     if span.start in finder.weak:
