@@ -105,10 +105,7 @@ class PlaceResolver:
                                                if t.place and t.place.country and s.start not in finder.weak)
         kept = []
         for span, topo in zip(spans, toponyms, strict=True):
-            others = _others(span, topo.place, finder, vouched)
-            place = _fitting(span, topo.place, finder, others, gaz)
-            if place is not None and (_cut_short(text, span, place) or _foreign_quarter(text, span, place, others)):
-                place = None
+            place = _fitting(text, span, topo.place, finder, _others(span, topo.place, finder, vouched), gaz)
             if place is None and (span.label_ not in _PLACE_LABELS or span.start in finder.found):
                 continue  # only a name the NER calls a place stays without one
             span._.place = place
@@ -290,15 +287,17 @@ def _others(span: Span, place: Place | None, finder: _Finder, vouched: Counter[s
     return {c for c in (vouched - own) if c}
 
 
-def _fitting(span: Span, place: Place | None, finder: _Finder, others: set[str], gaz: Gazetteer) -> Place | None:
-    """``place`` if it fits the geography of the document's other names, else None.
+def _fitting(text: str, span: Span, place: Place | None, finder: _Finder, others: set[str],
+             gaz: Gazetteer) -> Place | None:
+    """``place`` if it fits the geography of the document's other names (``others``), else None.
 
     A name found by the gazetteer alone, without a cue, must lie in one of their countries ("Toyota"
     is a Japanese city, but not in a story about Ohio); one found by a cue, near them ("Bostan" in an
     Aleppo story is a quarter, not the town in Iran); a village far from all of them is more likely a
-    street or quarter nobody lists than a namesake abroad.
+    street or quarter nobody lists than a namesake abroad. A small place matched by the first words of
+    a longer name, or a quarter matched abroad, is a namesake too (``_cut_short``, ``_foreign_quarter``).
     """
-    if place is None:
+    if place is None or _cut_short(text, span, place) or _foreign_quarter(text, span, place, others):
         return None
     if not others:
         return place
