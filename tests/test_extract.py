@@ -141,6 +141,47 @@ def test_aggregate_scope(extractor):
     assert ms and all(m.scope == "aggregate" for m in ms)
 
 
+@pytest.mark.parametrize(("text", "scope"), [
+    ("The monitor documented the killing of 600 civilians in Syria in October 2016.", "aggregate"),
+    ("Monitors recorded 30 attacks on hospitals during the month, including 12 in Idlib and 5 in Hama.",
+     "aggregate"),
+    ("Idlib province was the worst affected, with 200 civilian deaths.", "aggregate"),
+    ("The group's monthly report lists 90 civilian deaths.", "aggregate"),
+    ("In October, an air strike killed 12 people in Saraqib, the monitor said.", "incident"),
+    ("Rescuers have recovered more than 20 bodies so far from the rubble of the market.", "incident"),
+    ("Rescuers have recovered 20 bodies so far this year from bombed buildings.", "aggregate"),
+    ("Air strikes have killed 300 civilians so far, a monitor says.", "aggregate"),
+    ("Activists recorded the air strike on Saraqib in October 2016, which killed 12 people.", "incident"),
+])
+def test_a_tally_or_one_event(extractor, text, scope):
+    ms = _mentions(extractor, text)
+    assert ms and all(m.scope == scope for m in ms), [(m.type, m.scope, m.rule) for m in ms]
+
+
+def test_a_tally_breaks_one_count_down_and_keeps_its_country(extractor):
+    text = ("Barrel bombs hit Aleppo again on Monday. The monitor documented the killing of 600 civilians in Syria "
+            "in October. It recorded 30 attacks on facilities during the month, including 12 on hospitals and "
+            "5 on schools.")
+    ms = _mentions(extractor, text)
+    (count,) = [m for m in ms if "600" in m.evidence.text]
+    assert count.where is not None and count.where.precision == "country", count.where  # not the focus, Aleppo
+    assert count.when is not None and count.when.precision == "month"
+    broken_down = [m for m in ms if "30 attacks" in m.evidence.text]
+    assert len(broken_down) == 1, [(m.type, m.evidence.text, m.rule) for m in broken_down]  # not one per sub-count
+    when = broken_down[0].when  # "during the month": the month named before, not the year before publication
+    assert when is not None and (when.start, when.precision) == (date(2016, 10, 1), "month"), when
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("We define a massacre as an attack that kills five or more people at once.", "hypothetical"),
+    ("A massacre is defined as an attack that kills five or more people.", "hypothetical"),
+    ("The UN defined the attack on the aid convoy near Aleppo as a war crime.", "asserted"),
+])
+def test_a_definition_is_no_event(extractor, text, status):
+    ms = _mentions(extractor, text)
+    assert ms and all(m.status == status for m in ms), [(m.type, m.status, m.rule) for m in ms]
+
+
 def test_relative_dates_stay_unresolved_without_publication_date(extractor):
     ms = _mentions(extractor, "Shelling hit the old city of Aleppo on Monday.", published=None)
     assert ms and all(m.when is None or m.when.start is None for m in ms)

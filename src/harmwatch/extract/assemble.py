@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
@@ -207,9 +207,14 @@ _AND = re.compile(r"\s(?:and|while|with)\s", re.IGNORECASE)
 
 
 def _split_counts(doc: Doc, clause: _Clause) -> list[_Clause]:
-    """ "4 attacks in X and 2 in Y" is two events: the second count repeats the first one's event type."""
+    """ "4 attacks in X and 2 in Y" is two events: the second count repeats the first one's event type.
+
+    Not in a tally: "recorded 36 attacks in November, 17 on hospitals and 8 on schools" breaks one count down.
+    """
     counts = [f for f in clause.figures if f.kind == "incidents" and f.span is not None]
     if len(counts) < 2 or not clause.candidates:
+        return [clause]
+    if rules.scope(_text(doc)[clause.ev_start:clause.ev_end], True).value == "aggregate":
         return [clause]
     out, start = [], clause.ev_start
     for prev, nxt in zip(counts, counts[1:], strict=False):
@@ -248,8 +253,9 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
     where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char,
-                   parties=etype in _BETWEEN_PARTIES)
-    when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc))
+                   parties=etype in _BETWEEN_PARTIES, tally=scope.value == "aggregate")
+    when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc),
+                 (clause.ev_start, clause.ev_end))
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
     return Mention(
         doc_sha256=document.sha256, doc_id=document.id, index=index, type=etype,
@@ -406,7 +412,7 @@ _IN_BEFORE = re.compile(r"\b(?:in|across|throughout|for|inside)\s+(?:the\s+)?$",
 
 
 def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None,
-           parties: bool = False) -> Place | None:
+           parties: bool = False, tally: bool = False) -> Place | None:
     """The clause's most precise place where the event happened, else the sentence's, else the
     document's focus city (geo.event_place: not where people went, unless the event is an arrival;
     "the countryside of Idlib" is no town).
@@ -415,7 +421,8 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
     Gaziantep, calling for an end to the bombardment of Aleppo" has a protest and a bombardment. For an
     event between ``parties`` (an agreement), a country is its place only after "in" or "for".
     A country-level place gives way to the focus city when that city lies in the country:
-    "Syria" in an Aleppo report most often means the fighting in Aleppo.
+    "Syria" in an Aleppo report most often means the fighting in Aleppo. Not for a ``tally``: "1,130
+    civilians killed in Syria in November" counts the whole country.
     """
     spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
     # The sentence's actors and triggers, read once per sentence (assemble), not from the doc per mention.
@@ -431,7 +438,7 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
             break
     if best is None:
         return focus
-    if (focus is not None and _PRECISION_RANK.get(best.precision, 9) >= _PRECISION_RANK["region"]
+    if (focus is not None and not tally and _PRECISION_RANK.get(best.precision, 9) >= _PRECISION_RANK["region"]
             and best.country == focus.country):
         return focus
     return best
@@ -462,10 +469,12 @@ _SAID_ON = re.compile(r"\b(?:said|says|denied|denies|told \w+|announced|reported
                       re.IGNORECASE)
 
 
-def _when(dates: Sequence[DateMention], published: date | None, scope: str, text: str = "") -> When | None:
+def _when(dates: Sequence[DateMention], published: date | None, scope: str, text: str = "",
+          clause: tuple[int, int] = (0, 0)) -> When | None:
     """The first resolved date of the event (not "said on Friday"); else the week before publication.
 
-    A tally with no date of its own spans the year before publication.
+    A tally with no date of its own counts over the month or year the text names last before its ``clause``
+    when that says "during the month"; else it spans the year before publication.
     """
     resolved = [d for d in dates if d.when.start is not None or d.when.end is not None]
     if scope == "incident":
@@ -476,8 +485,21 @@ def _when(dates: Sequence[DateMention], published: date | None, scope: str, text
     if published is None:
         return None
     if scope == "aggregate":
-        return When(published - timedelta(days=365), published, "year", "", "when:published-year")
+        return _the_period(text, clause, published) or When(published - timedelta(days=365), published, "year", "",
+                                                        "when:published-year")
     return When(published - timedelta(days=6), published, "week", "", "when:published-week")
+
+
+_THE_PERIOD = re.compile(r"\b(?:during|in|over|throughout|for) (?:the|that) (?:same )?(month|year)\b", re.IGNORECASE)
+
+
+def _the_period(text: str, clause: tuple[int, int], published: date) -> When | None:
+    """The month (or year) a tally's "during the month" refers back to: the last one the text names before."""
+    here = _THE_PERIOD.search(text, *clause)
+    if here is None:
+        return None
+    named = [d.when for d in find_dates(text[:clause[0]], published, 0) if d.when.precision == here.group(1).lower()]
+    return replace(named[-1], rule="when:the-period-named-before") if named else None
 
 
 def _an_anchor(d: DateMention, text: str) -> bool:

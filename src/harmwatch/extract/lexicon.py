@@ -242,7 +242,9 @@ UNNAMED_CLAIMANTS = re.compile(
 AGGREGATE = re.compile(  # a tally or a pattern of events whatever the sentence counts
     r"\b(?:alone|so far|at last count|in total|a total of|daily|every day|each day"
     r"|a day(?! (?:after|before|earlier|later))|per day|to date"
-    r"|all (?:have|had) been|dozens of (?:attacks|strikes)|tally|every week|repeatedly|systematically)\b",
+    r"|all (?:have|had) been|dozens of (?:attacks|strikes)|tally|every week|repeatedly|systematically"
+    r"|(?:monthly|weekly|annual|yearly|quarterly) (?:report|toll|tally|count|figures|update)"
+    r"|(?:worst|hardest)[- ](?:hit|affected)\b[^.;]{0,30}\bwith)\b",
     re.IGNORECASE,
 )
 PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 since the start of the war")
@@ -252,6 +254,28 @@ PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 si
     r"(?:strikes?|attacks?|raids?|bombings?|blasts?|explosions?|shelling|massacres?)))\b",
     re.IGNORECASE,
 )
+_MONTH_NAME = (r"(?-i:January|February|March|April|May|June|July|August|September|October|November"
+               r"|December)")
+# A monitor's count over a whole month or year: "documented 14 massacres in November", "recorded 36 attacks
+# during the month". The verb and the count before the period matter: "In November, a strike killed 12" and
+# "recorded the strike in October, which killed 12" are one event.
+TALLIED_OVER = re.compile(
+    r"\b(?:documented|recorded|counted|registered|tallied|logged)\b[^.;\d]{0,80}?"
+    r"(?:\d|\b(?:dozens|scores|hundreds|thousands)\b)[^.;]{0,100}?\b(?:"
+    r"(?:in|during|throughout|over|for)\s+(?:the\s+)?(?:(?:whole|entire|past|last)\s+)?(?:month|year|quarter)\b"
+    r"|(?:in|during|throughout|for)\s+(?:the\s+month\s+of\s+)?" + _MONTH_NAME + r"\b"
+    r"|(?:in|during|throughout)\s+(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+# Bodies recovered "so far" are the toll of one attack as the rescue goes on, not a tally of many.
+RECOVERED_BODIES = re.compile(r"\b(?:recovered|pulled|retrieved|dug out|found)\b[^.;]{0,40}\bbod(?:y|ies)\b",
+                              re.IGNORECASE)
+RUNNING_COUNT = frozenset({"so far", "to date", "at last count"})
+# A definition states what a word means, not that anything happened: "we define a massacre as an attack that
+# kills five or more". "defined the attack as a war crime" (the attack) is about a real event.
+DEFINITION = re.compile(r"\bdefin(?:e|es|ed|ing)\s+(?:a|an)\s+(?:\w+\s+){1,2}?as\b"
+                        r"|\b(?:a|an)\s+\w+\s+is\s+defined\s+as\b|\bdefinition\s+of\s+(?:a|an)\b",
+                        re.IGNORECASE)
 # Places that stand for atrocities of the past: a clause that names one is a comparison, not news.
 HISTORIC_ATROCITY = re.compile(r"\b(?:Halabja|Srebrenica|Screbrenica|Rwanda|Guernica|Auschwitz|Holocaust|Nanking"
                                r"|My Lai|Sabra|Shatila|Katyn|Dresden|Hiroshima|Nagasaki)\b")

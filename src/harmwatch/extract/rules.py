@@ -90,6 +90,8 @@ def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, h
         return Decision("historical", "status:old-date")
     if lx.HISTORIC_ATROCITY.search(clause_text):
         return Decision("historical", "status:historic-comparison")
+    if lx.DEFINITION.search(clause_text):
+        return Decision("hypothetical", "status:definition")
     if denial:
         return Decision("asserted", "status:denial-is-a-claim")
     before = clause_text[: max(0, trigger.start_char - clause_start)]
@@ -166,10 +168,13 @@ def _tidy(who: str) -> str | None:
 
 def scope(clause_text: str, has_figures: bool) -> Decision:
     """A tally over a period or an area is ``aggregate``; one event at one time and place is ``incident``."""
-    if lx.AGGREGATE.search(clause_text):
+    rescue = lx.RECOVERED_BODIES.search(clause_text) is not None  # "so far" is then one attack's toll
+    if any(not (rescue and m.group().lower() in lx.RUNNING_COUNT) for m in lx.AGGREGATE.finditer(clause_text)):
         return Decision("aggregate", "scope:tally-cue")
     if has_figures and lx.PERIOD.search(clause_text):
         return Decision("aggregate", "scope:count-over-period")
+    if has_figures and lx.TALLIED_OVER.search(clause_text):
+        return Decision("aggregate", "scope:tallied-over-month-or-year")
     return Decision("incident", "scope:default")
 
 
