@@ -15,6 +15,7 @@ from harmwatch.errors import GeoError, IngestError
 from harmwatch.geo import Gazetteer, geoparse, import_geonames, import_places, normalize_name, resolve
 from harmwatch.geo import index as geo_index
 from harmwatch.geo.index import FUZZY
+from harmwatch.geo.resolve import RunFocus
 from harmwatch.geo.sources import ALT, DEMONYM, PRIMARY, Entry
 from harmwatch.model import PLACE_PRECISIONS, Place, Toponym
 
@@ -270,22 +271,38 @@ def test_a_big_city_does_not_follow_its_small_namesakes(geo_gazetteer: Gazetteer
 
 
 def test_the_run_s_geography_reads_a_lone_ambiguous_name(geo_gazetteer: Gazetteer) -> None:
-    from harmwatch.geo.resolve import RunFocus
-
     text = "Shelling hit Palmyra overnight."
     alone = _resolve(geo_gazetteer, text, "Palmyra")[0].place
-    run = RunFocus()
-    assert run.shares() == {}
-    for earlier in ("Fighting in Homs.", "Air strikes on Idlib.", "Shelling in Hama and Homs."):
-        resolve(earlier, _spans(earlier, *[w.strip(".") for w in earlier.split() if w[0].isupper()][1:]),
-                geo_gazetteer, run=run)
-    assert run.documents == 3 and max(run.shares(), key=run.shares().__getitem__) == "SY"
+    assert RunFocus().shares() == {}
+    run = _syrian_run(geo_gazetteer)
     read = resolve(text, _spans(text, "Palmyra"), geo_gazetteer, run=run)[0].place
     assert alone is not None and alone.country == "US"  # no other name: population and own name decide
     assert read is not None and read.country == "SY"
     # A document that names its own country is read by it, whatever the run was about.
     other = "A fair opened in Palmyra, Pennsylvania."
     assert _resolve(geo_gazetteer, other, "Palmyra", "Pennsylvania")[0].place.country == "US"  # type: ignore
+
+
+def _syrian_run(gaz: Gazetteer) -> RunFocus:
+    """A run whose three documents so far were about Syria."""
+    run = RunFocus()
+    for earlier in ("Fighting in Homs.", "Air strikes on Idlib.", "Shelling in Hama and Homs."):
+        resolve(earlier, _spans(earlier, *[w.strip(".") for w in earlier.split() if w[0].isupper()][1:]), gaz, run=run)
+    assert run.documents == 3 and max(run.shares(), key=run.shares().__getitem__) == "SY"
+    return run
+
+
+def test_a_village_abroad_is_no_reading_in_a_run_about_elsewhere(geo_gazetteer: Gazetteer) -> None:
+    text = "Fighting broke out in Arbin city."
+    alone = _resolve(geo_gazetteer, text, "Arbin")[0].place
+    assert alone is not None and alone.country == "FR" and alone.population < 5_000  # the only Arbin it knows
+    run = _syrian_run(geo_gazetteer)
+    assert resolve(text, _spans(text, "Arbin"), geo_gazetteer, run=run)[0].place is None
+    # A city abroad still stands, and so does a village the document's own names place in its country.
+    paris = "Protesters marched in Paris."
+    assert resolve(paris, _spans(paris, "Paris"), geo_gazetteer, run=run)[0].place.country == "FR"  # type: ignore
+    french = "Fighting broke out in Arbin city, France."
+    assert resolve(french, _spans(french, "Arbin", "France"), geo_gazetteer, run=run)[0].place.country == "FR"  # type: ignore
 
 
 def test_a_village_in_the_countryside_of_a_town_is_placed_there(geo_gazetteer: Gazetteer) -> None:

@@ -463,15 +463,27 @@ def _confidence(r: _Scored) -> float:
     return round(1 / (1 + math.exp(-4 * (r.total - r.runner_up))), 3)
 
 
-def _weak_and_far(r: _Scored, focus: _Focus, gaz: Gazetteer) -> bool:
-    """A fuzzy or alternate-name match of a small place in a country the document is not about."""
+def _weak_and_far(r: _Scored, focus: _Focus, gaz: Gazetteer, kinds: frozenset[int] = frozenset({FUZZY, ALT}),
+                  vouch: float = 0.0) -> bool:
+    """A fuzzy or alternate-name match (a match of ``kinds``) of a small place in a country ``focus`` is not about
+    (gives no more than ``vouch`` of its weight, with its neighbours)."""
     p = r.match.place
-    if r.match.kind not in (FUZZY, ALT) or p.population >= _WEAK_POPULATION or is_user(p):
+    if r.match.kind not in kinds or p.population >= _WEAK_POPULATION or is_user(p):
         return False
     if not focus.countries or max(focus.countries.values()) < _FOCUS_KNOWN:
         return False
     near = {p.country or ""} | set(gaz.neighbours(p.country or ""))
-    return not any(focus.countries.get(cc, 0.0) for cc in near)
+    return not any(focus.countries.get(cc, 0.0) > vouch for cc in near)
+
+
+def _abroad_in_run(r: _Scored, own: _Focus, run: _Focus | None, gaz: Gazetteer) -> bool:
+    """A village abroad that nothing else in the document vouches for, in a run about other countries: in a
+    Syrian feed, "fighting in Arbin city" is a village the gazetteer lacks, not the French hamlet of 779."""
+    return run is not None and not own.countries and _weak_and_far(r, run, gaz, _ANY_KIND, _RUN_VOUCH)
+
+
+_ANY_KIND = frozenset({PRIMARY, ALT, ABBR, DEMONYM, FUZZY})
+_RUN_VOUCH = 0.05  # a run's stray documents (a few read abroad, rightly or not) vouch for no country
 
 
 def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]],
@@ -559,7 +571,8 @@ def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *
     for g in groups:
         r = result[g.key]
         place = replace(r.match.place, score=_confidence(r), reason="; ".join(r.why)) if r else None
-        if r is not None and _weak_and_far(r, _without(_focus(groups, picks), g, picks[g.key]), gazetteer):
+        own = _without(_focus(groups, picks), g, picks[g.key])
+        if r is not None and (_weak_and_far(r, own, gazetteer) or _abroad_in_run(r, own, run_focus, gazetteer)):
             place = None
         answers[g.key] = _fallback(g, names, links, result, group_of) or place
     out = [Toponym(n.start, n.end, n.surface, answers[n.key]) for n in names[:len(spans)]]
