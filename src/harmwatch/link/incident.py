@@ -24,6 +24,7 @@ SPECIFICITY: tuple[str, ...] = (
     "siege", "displacement", "agreement", "change_to_group_activity", "natural_disaster",
     "industrial_disaster", "crime", "diplomatic", "responsibility_claim", "other",
 )
+BY_WEAPON = frozenset({"air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade"})
 WEAK_SOURCE_KINDS = frozenset({"comment", "social_media", "party"})
 # Attacks with one perpetrator: who did it can be disputed (not battles or protests, which have two sides).
 ONE_SIDED = (FAMILIES[0] | FAMILIES[2]) - {"armed_clash"}
@@ -36,8 +37,14 @@ def _specificity(event_type: str) -> float:
 
 
 def majority_type(mentions: Sequence[Mention]) -> str:
-    """The type most mentions carry; a tie goes to the more specific type."""
+    """The type most mentions carry; a tie goes to the more specific type.
+
+    An attack on civilians with a weapon is coded by the weapon, as ACLED codes an air strike that kills
+    civilians: once a third of the mentions name one, "the attack" of the follow-up reports does not outvote it.
+    """
     counts = Counter(m.type for m in mentions)
+    if counts["attack_on_civilians"] and sum(counts[t] for t in BY_WEAPON) * 3 >= len(mentions):
+        del counts["attack_on_civilians"]
     return min(counts, key=lambda t: (-counts[t], _specificity(t), t))
 
 
