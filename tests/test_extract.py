@@ -259,6 +259,13 @@ def test_two_counts_in_one_clause_are_two_mentions_with_their_own_evidence(extra
     assert "Spain" not in ms[0].evidence.text and "Belgium" not in ms[1].evidence.text
 
 
+def test_a_repeated_count_is_placed_where_its_own_words_say(extractor):
+    text = "There were 4 bomb attacks in Germany and 2 in France this month as a massacre unfolded in Aleppo."
+    ms = [m for m in _asserted(_mentions(extractor, text), "attack_on_civilians") if m.figures]
+    assert [(m.figures[0].low, m.where and m.where.country) for m in ms] == [(4, "DE"), (2, "FR")], [
+        (m.evidence.text, m.where) for m in ms]
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

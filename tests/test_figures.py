@@ -100,6 +100,11 @@ def _rows(text: str) -> list[Row]:
     ("The ministry denied that anyone was killed in the raid.", [("killed", "people", 0, 0, "exact")]),
     ("No one was hurt.", [("injured", "people", 0, 0, "exact")]),
     ("Officials reported no casualties.", [("killed_or_injured", "people", 0, 0, "exact")]),
+    # who speaks is not counted among the victims
+    ("Strikes killed 10 people, including two nurses, a doctor at the hospital said.",
+     [("killed", "people", 10, 10, "exact"), ("killed", "medical_staff", 2, 2, "exact")]),
+    ("A doctor was killed and two nurses were wounded.",
+     [("killed", "medical_staff", 1, 1, "exact"), ("injured", "medical_staff", 2, 2, "exact")]),
 ])
 def test_find_figures(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

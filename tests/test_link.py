@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ from harmwatch.link.features import (
     skeleton,
     text_score,
 )
-from harmwatch.link.incident import SPECIFICITY
+from harmwatch.link.incident import SPECIFICITY, union_when
 from harmwatch.model import (
     EVENT_TYPES,
     Actor,
@@ -463,6 +463,23 @@ def test_specificity_covers_every_event_type_with_other_last():
 def test_majority_type_with_specificity_tie_break(types, expected):
     d = doc("d1")
     assert majority_type([mention(d, i, t) for i, t in enumerate(types)]) == expected
+
+
+@pytest.mark.parametrize(("whens", "expected"), [
+    # a stated day wins over the week assumed from publication
+    ([When(D13, D13, "day"), When(D13 - timedelta(days=6), D13, "week", "", "when:published-week")],
+     (D13, D13, "day")),
+    # stated dates make a union
+    ([When(D13, D13, "day"), When(D13 - timedelta(days=1), D13 - timedelta(days=1), "day")],
+     (D13 - timedelta(days=1), D13, "day")),
+    # with no stated date, the assumed ones stand
+    ([When(D13 - timedelta(days=6), D13, "week", "", "when:published-week")],
+     (D13 - timedelta(days=6), D13, "week")),
+])
+def test_union_when_prefers_stated_dates(whens, expected):
+    d = doc("d1")
+    when = union_when([mention(d, i, when=w) for i, w in enumerate(whens)])
+    assert when is not None and (when.start, when.end, when.precision) == expected
 
 
 def _incident_inputs():

@@ -40,6 +40,8 @@ PLACE_PRECISIONS: tuple[str, ...] = (
     "exact", "neighbourhood", "city", "district", "region", "country", "continent",
 )
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year", "unknown")
+# The rule of a date the text does not state, assumed from the publication date ("...week", "...year").
+ASSUMED_WHEN = "when:published-"
 GRADES: tuple[str, ...] = ("confirmed", "fair", "weak", "contested", "discounted")
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Span
 
 from ..geo.event import event_place, named_area
-from ..model import Actor, Document, Figure, Mention, Place, Toponym, When
+from ..model import ASSUMED_WHEN, Actor, Document, Figure, Mention, Place, Toponym, When
 from ..model import Span as TextSpan
 from . import lexicon as lx
 from . import rules
@@ -252,8 +252,10 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
-    where = _where(doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char,
-                   parties=etype in _BETWEEN_PARTIES, tally=scope.value == "aggregate")
+    elided = any(r.startswith("trigger:elided:") for r in rule_names)  # "... and 2 in France": placed by its count
+    where = (_count_place(doc, trigger) if elided else None) or _where(
+        doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char,
+        parties=etype in _BETWEEN_PARTIES, tally=scope.value == "aggregate")
     when = _when(dates or list(ctx.dates), document.published, scope.value, _text(doc),
                  (clause.ev_start, clause.ev_end))
     provenance = [f"where:{where.reason[:60]}" if where else "where:none", f"when:{when.rule}" if when else "when:none"]
@@ -398,6 +400,19 @@ def _places_in(doc: Doc, start: int, end: int, *, locations_only: bool = False) 
     return out
 
 
+_COUNT_IN = re.compile(r"\s*(?:more\s+|others?\s+)?(?:in|at|near)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _count_place(doc: Doc, count: Span) -> Place | None:
+    """The place named right after a count that repeats another's event: "4 attacks in Germany and 2 in France"."""
+    text = _text(doc)
+    for s in doc.spans["hw_places"] if "hw_places" in doc.spans else []:
+        if (s.start_char >= count.end_char and s._.place is not None and s._.place.lat is not None
+                and _COUNT_IN.fullmatch(text, count.end_char, s.start_char)):
+            return named_area(text, s.start_char, s.end_char, s._.place)
+    return None
+
+
 def _overlaps_any(span: Span, others: Sequence[Span]) -> bool:
     return any(o.start_char < span.end_char and span.start_char < o.end_char for o in others)
 
@@ -486,8 +501,8 @@ def _when(dates: Sequence[DateMention], published: date | None, scope: str, text
         return None
     if scope == "aggregate":
         return _the_period(text, clause, published) or When(published - timedelta(days=365), published, "year", "",
-                                                        "when:published-year")
-    return When(published - timedelta(days=6), published, "week", "", "when:published-week")
+                                                        f"{ASSUMED_WHEN}year")
+    return When(published - timedelta(days=6), published, "week", "", f"{ASSUMED_WHEN}week")
 
 
 _THE_PERIOD = re.compile(r"\b(?:during|in|over|throughout|for) (?:the|that) (?:same )?(month|year)\b", re.IGNORECASE)

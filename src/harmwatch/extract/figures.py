@@ -399,6 +399,20 @@ def _kind(toks: list[Token], items: list[_Item], links: list[str], kinds: list[s
     return np.mod_kind or nearest
 
 
+_SPEECH = frozenset({"said", "says", "told", "tells", "added", "stated", "reported", "explained", "recalled"})
+_CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?", "(", ")", "—", "–"})
+
+
+def _speaker(toks: list[Token], it: _Item) -> bool:
+    """ "including two nurses, a doctor at the hospital said": the counted person is who speaks, not a victim."""
+    for t in toks[it.np.end:it.np.end + 6]:
+        if t.low in _CLAUSE_END:
+            return False
+        if t.low in _SPEECH:
+            return True
+    return False
+
+
 def _relative_object(toks: list[Token], s: int) -> bool:
     """ "the bakery, which fed thousands": the number is a relative clause's object, not the dead."""
     return any(t.low in ("which", "who", "that") for t in toks[max(0, s - 3):s])
@@ -455,7 +469,7 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
     for i, it in enumerate(items):
         kind = _kind(toks, items, links, kinds, i)
         kinds.append(kind)
-        if not kind or (it.denial and kind not in _DENIAL_KINDS):
+        if not kind or (it.denial and kind not in _DENIAL_KINDS) or (it.np.cls == "person" and _speaker(toks, it)):
             continue
         out.append(_figure(text, toks, it, kind, offset))
     return out

@@ -8,7 +8,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from ..errors import LinkError
-from ..model import DATE_PRECISIONS, Document, Incident, Link, Mention, Place, When
+from ..model import ASSUMED_WHEN, DATE_PRECISIONS, Document, Incident, Link, Mention, Place, When
 from .claims import claims_of, fuse
 from .features import FAMILIES, place_rank
 from .registry import SourceRegistry, load_registry
@@ -74,8 +74,13 @@ def best_place(mentions: Sequence[Mention]) -> Place | None:
 
 
 def union_when(mentions: Sequence[Mention]) -> When | None:
-    """The union of the mentions' date ranges, at the finest precision they all share."""
+    """The union of the mentions' date ranges, at the finest precision they all share.
+
+    Dates the text states win over dates assumed from publication ("the week before"): one report saying
+    "on Monday, 3 October" dates the incident, however many others only say "on Monday" without a date.
+    """
     whens = [m.when for m in mentions if m.when is not None and (m.when.start or m.when.end)]
+    whens = [w for w in whens if not w.rule.startswith(ASSUMED_WHEN)] or whens
     if not whens:
         return None
     days = [d for w in whens for d in (w.start, w.end) if d is not None]
