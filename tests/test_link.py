@@ -455,9 +455,9 @@ def test_specificity_covers_every_event_type_with_other_last():
     (["other", "other", "air_strike"], "other"),
     (["siege", "aid_access", "aid_access", "siege"], "aid_access"),
     (["chemical_attack", "air_strike"], "chemical_attack"),
-    # The weapon codes an attack on civilians once a third of the mentions name it.
-    (["attack_on_civilians"] * 3 + ["air_strike", "shelling"], "air_strike"),
-    (["attack_on_civilians"] * 5 + ["air_strike"], "attack_on_civilians"),
+    # The weapon codes an attack on civilians once a quarter of the mentions name it.
+    (["attack_on_civilians"] * 6 + ["air_strike", "shelling"], "air_strike"),
+    (["attack_on_civilians"] * 4 + ["air_strike"], "attack_on_civilians"),
     (["attack_on_civilians", "abduction", "abduction"], "abduction"),
 ])
 def test_majority_type_with_specificity_tie_break(types, expected):

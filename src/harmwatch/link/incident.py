@@ -40,10 +40,11 @@ def majority_type(mentions: Sequence[Mention]) -> str:
     """The type most mentions carry; a tie goes to the more specific type.
 
     An attack on civilians with a weapon is coded by the weapon, as ACLED codes an air strike that kills
-    civilians: once a third of the mentions name one, "the attack" of the follow-up reports does not outvote it.
+    civilians: once a quarter of the mentions name one, the casualty words of the others ("killed", "wounded",
+    "the attack") do not outvote it.
     """
     counts = Counter(m.type for m in mentions)
-    if counts["attack_on_civilians"] and sum(counts[t] for t in BY_WEAPON) * 3 >= len(mentions):
+    if counts["attack_on_civilians"] and sum(counts[t] for t in BY_WEAPON) * 4 >= len(mentions):
         del counts["attack_on_civilians"]
     return min(counts, key=lambda t: (-counts[t], _specificity(t), t))
 
