@@ -204,6 +204,7 @@ def _hypothetical_figure(doc: Doc, sent: Span, fig: Figure) -> bool:
 
 
 _AND = re.compile(r"\s(?:and|while|with)\s", re.IGNORECASE)
+_ELIDED = "elided:"  # the rule of a count that repeats the event of the count before it
 
 
 def _split_counts(doc: Doc, clause: _Clause) -> list[_Clause]:
@@ -234,7 +235,7 @@ def _split_counts(doc: Doc, clause: _Clause) -> list[_Clause]:
     for n, (a, b) in enumerate(out):
         figs = tuple(f for f in clause.figures if f.span is not None and a <= f.span.start < b)
         cands = clause.candidates if n == 0 else tuple(
-            Candidate(c.type, _figure_span(doc, figs[0]) or c.trigger, f"elided:{c.rule}")
+            Candidate(c.type, _figure_span(doc, figs[0]) or c.trigger, f"{_ELIDED}{c.rule}")
             for c in clause.candidates[:1])
         pieces.append(_Clause(a, b, a, b, figs, cands))
     return pieces
@@ -252,7 +253,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
     scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures))
-    elided = any(r.startswith("trigger:elided:") for r in rule_names)  # "... and 2 in France": placed by its count
+    elided = any(r.startswith(f"trigger:{_ELIDED}") for r in rule_names)  # "... and 2 in France": placed by its count
     where = (_count_place(doc, trigger) if elided else None) or _where(
         doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char,
         parties=etype in _BETWEEN_PARTIES, tally=scope.value == "aggregate")

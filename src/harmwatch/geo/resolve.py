@@ -463,10 +463,14 @@ def _confidence(r: _Scored) -> float:
     return round(1 / (1 + math.exp(-4 * (r.total - r.runner_up))), 3)
 
 
+_ANY_KIND = frozenset({PRIMARY, ALT, ABBR, DEMONYM, FUZZY})
+_RUN_VOUCH = 0.05  # a run's stray documents (a few read abroad, rightly or not) vouch for no country
+
+
 def _weak_and_far(r: _Scored, focus: _Focus, gaz: Gazetteer, kinds: frozenset[int] = frozenset({FUZZY, ALT}),
                   vouch: float = 0.0) -> bool:
-    """A fuzzy or alternate-name match (a match of ``kinds``) of a small place in a country ``focus`` is not about
-    (gives no more than ``vouch`` of its weight, with its neighbours)."""
+    """A small place matched by one of ``kinds`` (a fuzzy or alternate name by default) in a country that, with
+    its neighbours, has no more than ``vouch`` of ``focus``."""
     p = r.match.place
     if r.match.kind not in kinds or p.population >= _WEAK_POPULATION or is_user(p):
         return False
@@ -480,10 +484,6 @@ def _abroad_in_run(r: _Scored, own: _Focus, run: _Focus | None, gaz: Gazetteer) 
     """A village abroad that nothing else in the document vouches for, in a run about other countries: in a
     Syrian feed, "fighting in Arbin city" is a village the gazetteer lacks, not the French hamlet of 779."""
     return run is not None and not own.countries and _weak_and_far(r, run, gaz, _ANY_KIND, _RUN_VOUCH)
-
-
-_ANY_KIND = frozenset({PRIMARY, ALT, ABBR, DEMONYM, FUZZY})
-_RUN_VOUCH = 0.05  # a run's stray documents (a few read abroad, rightly or not) vouch for no country
 
 
 def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]],

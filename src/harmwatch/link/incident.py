@@ -77,8 +77,8 @@ def best_place(mentions: Sequence[Mention]) -> Place | None:
 def union_when(mentions: Sequence[Mention]) -> When | None:
     """The union of the mentions' date ranges, at the finest precision they all share.
 
-    Dates the text states win over dates assumed from publication ("the week before"): one report saying
-    "on Monday, 3 October" dates the incident, however many others only say "on Monday" without a date.
+    Dates the texts state win over dates assumed from publication: one report saying "on Monday, 3 October"
+    dates the incident, however many others give no date (and so span the week before they were published).
     """
     whens = [m.when for m in mentions if m.when is not None and (m.when.start or m.when.end)]
     whens = [w for w in whens if not w.rule.startswith(ASSUMED_WHEN)] or whens
