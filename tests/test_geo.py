@@ -283,6 +283,14 @@ def test_the_run_s_geography_reads_a_lone_ambiguous_name(geo_gazetteer: Gazettee
     assert _resolve(geo_gazetteer, other, "Palmyra", "Pennsylvania")[0].place.country == "US"  # type: ignore
 
 
+def test_a_fuzzy_match_needs_support_from_the_document(geo_gazetteer: Gazetteer) -> None:
+    text = "Fighting in Aleppo and Damascus. Jets struck al-Eis and al-Hamadaniya on Monday."
+    topos = _resolve(geo_gazetteer, text, "Aleppo", "Damascus", "al-Eis", "al-Hamadaniya")
+    assert topos[2].place is None, topos[2].place  # not Los Angeles, however big
+    neighbour = topos[3].place  # a fuzzy match next door (Iraq's Al-Hamdaniya) is still a reading
+    assert neighbour is not None and neighbour.country == "IQ", neighbour
+
+
 def _syrian_run(gaz: Gazetteer) -> RunFocus:
     """A run whose three documents so far were about Syria."""
     run = RunFocus()

@@ -470,11 +470,12 @@ _RUN_VOUCH = 0.05  # a run's stray documents (a few read abroad, rightly or not)
 def _weak_and_far(r: _Scored, focus: _Focus, gaz: Gazetteer, kinds: frozenset[int] = frozenset({FUZZY, ALT}),
                   vouch: float = 0.0) -> bool:
     """A small place matched by one of ``kinds`` (a fuzzy or alternate name by default) in a country that, with
-    its neighbours, has no more than ``vouch`` of ``focus``."""
-    p = r.match.place
-    if r.match.kind not in kinds or p.population >= _WEAK_POPULATION or is_user(p):
+    its neighbours, has no more than ``vouch`` of ``focus``. A fuzzy match needs that support at any size, and
+    wherever else the document points: "al-Shaar" in an Aleppo report is not Sohar in Oman."""
+    p, fuzzy = r.match.place, r.match.kind == FUZZY
+    if r.match.kind not in kinds or (p.population >= _WEAK_POPULATION and not fuzzy) or is_user(p):
         return False
-    if not focus.countries or max(focus.countries.values()) < _FOCUS_KNOWN:
+    if not focus.countries or (max(focus.countries.values()) < _FOCUS_KNOWN and not fuzzy):
         return False
     near = {p.country or ""} | set(gaz.neighbours(p.country or ""))
     return not any(focus.countries.get(cc, 0.0) > vouch for cc in near)
@@ -567,14 +568,16 @@ def resolve(text: str, spans: Sequence[tuple[int, int]], gazetteer: Gazetteer, *
         picks = {k: (r.match if r else None) for k, r in result.items()}
         result = _score_pass(groups, picks, gazetteer, final=result if n == _PASSES - 1 else None, run=run_focus)
     picks = {k: (r.match if r else None) for k, r in result.items()}
-    answers: dict[str, Place | None] = {}
+    answers = {g.key: _fallback(g, names, links, result, group_of) for g in groups}
+    # A name placed in its container vouches through the container, not through its own pick abroad.
+    focus = _focus(groups, {k: None if answers[k] else m for k, m in picks.items()})
     for g in groups:
         r = result[g.key]
-        place = replace(r.match.place, score=_confidence(r), reason="; ".join(r.why)) if r else None
-        own = _without(_focus(groups, picks), g, picks[g.key])
-        if r is not None and (_weak_and_far(r, own, gazetteer) or _abroad_in_run(r, own, run_focus, gazetteer)):
-            place = None
-        answers[g.key] = _fallback(g, names, links, result, group_of) or place
+        if answers[g.key] is not None or r is None:
+            continue
+        own = _without(focus, g, picks[g.key])
+        if not (_weak_and_far(r, own, gazetteer) or _abroad_in_run(r, own, run_focus, gazetteer)):
+            answers[g.key] = replace(r.match.place, score=_confidence(r), reason="; ".join(r.why))
     out = [Toponym(n.start, n.end, n.surface, answers[n.key]) for n in names[:len(spans)]]
     if run is not None:
         run.add(t.place for t in out)
