@@ -266,6 +266,17 @@ def test_a_repeated_count_is_placed_where_its_own_words_say(extractor):
         (m.evidence.text, m.where) for m in ms]
 
 
+@pytest.mark.parametrize(("text", "agreement"), [
+    ("Troops launched a ground offensive last week, after the collapse of the US-Russian ceasefire.", False),
+    ("Shelling went on in Daraa despite the truce.", False),
+    ("Violations of the ceasefire were reported in Hama.", False),
+    ("Russia and Turkey agreed a ceasefire for Aleppo on Thursday.", True),
+])
+def test_an_agreement_in_the_background_is_no_mention(extractor, text, agreement):
+    ms = _mentions(extractor, text)
+    assert bool(_asserted(ms, "agreement")) is agreement, [(m.type, m.trigger, m.rule) for m in ms]
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

@@ -331,8 +331,17 @@ _BACK_REFERENCE = re.compile(r"\b(?:a|an|one|two|three|four|five|several|few|\d+
                              r" (?:after|before) (?:the|a|an|last \w+'s|\w+'s)(?: [\w'’-]+){0,3} $", re.IGNORECASE)
 
 
+# An agreement named as the background of other news: "after the collapse of the US-Russian ceasefire",
+# "despite the truce". Its making is not what the clause reports ("evacuated under a deal" may be).
+_AGREEMENT_AS_BACKGROUND = re.compile(
+    r"\b(?:(?:collapse|breakdown|end|violations?|breach(?:es)?|failure|expiry)\s+of|despite)"
+    r"\s+(?:the|a|an|last \w+'s|\w+'s)(?: [\w'’-]+){0,3} $", re.IGNORECASE)
+
+
 def _back_reference(trigger: Span, doc: Doc) -> bool:
-    return bool(_BACK_REFERENCE.search(_text(doc)[max(0, trigger.start_char - 70):trigger.start_char]))
+    before = _text(doc)[max(0, trigger.start_char - 70):trigger.start_char]
+    return bool(_BACK_REFERENCE.search(before)
+                or (trigger.label_ == "agreement" and _AGREEMENT_AS_BACKGROUND.search(before)))
 
 
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
