@@ -126,7 +126,7 @@ def assign(mention: Mention, candidates: Mapping[str, Sequence[Mention]],
             # A member saying what an earlier one said scores as it did (copies of one report): skip it.
             key = (member.facts_hash, document_score(mention, member))
             earlier = seen.setdefault(key, member)
-            if earlier is not member and earlier.facts == member.facts:
+            if earlier is not member and earlier.facts_key == member.facts_key:
                 continue
             score, values = _values(mention, member)
             if score >= threshold and (best is None or score > best[0]):
