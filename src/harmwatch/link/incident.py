@@ -24,7 +24,8 @@ SPECIFICITY: tuple[str, ...] = (
     "siege", "displacement", "agreement", "change_to_group_activity", "natural_disaster",
     "industrial_disaster", "crime", "diplomatic", "responsibility_claim", "other",
 )
-BY_WEAPON = frozenset({"air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade"})
+# The explosions of the attack family: the weapon an attack on civilians is coded by (majority_type).
+BY_WEAPON = FAMILIES[0] - {"attack_on_civilians", "looting_destruction"}
 WEAK_SOURCE_KINDS = frozenset({"comment", "social_media", "party"})
 # Attacks with one perpetrator: who did it can be disputed (not battles or protests, which have two sides).
 ONE_SIDED = (FAMILIES[0] | FAMILIES[2]) - {"armed_clash"}
