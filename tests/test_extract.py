@@ -258,6 +258,16 @@ def test_an_agreement_in_the_background_is_no_mention(extractor, text, agreement
     assert bool(_asserted(ms, "agreement")) is agreement, [(m.type, m.trigger, m.rule) for m in ms]
 
 
+def test_a_quarter_the_gazetteer_lacks_keeps_its_name_at_its_town(extractor):
+    text = ("Barrel bombs hit Aleppo on Monday. The army said rebel shelling of the government-held district of "
+            "al-Hamdaniyeh on Tuesday wounded five civilians.")
+    ms = _asserted(_mentions(extractor, text), "shelling")
+    assert ms and ms[0].where is not None, [(m.evidence.text, m.where) for m in ms]
+    where = ms[0].where
+    assert (where.name, where.precision, where.geonameid) == ("al-Hamdaniyeh", "city", None), where
+    assert where.country == "SY" and "placed at 'Aleppo'" in where.reason, where
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

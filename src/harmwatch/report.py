@@ -30,6 +30,8 @@ def incident_row(inc: Incident) -> str:
 
 
 def _figure_brief(f: FigureEstimate) -> str:
+    if f.low is None and f.high is None and f.claims and all(c.low == c.high == 0 for c in f.claims):
+        return f"{f.kind} {f.group} denied"  # only denials: no estimate, but not nothing either
     rng = _fmt(f.best) if f.low == f.high else f"{_fmt(f.low)}-{_fmt(f.high)}"
     return f"{f.kind} {f.group} {rng}"
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
 
-from ..geo.event import event_place, named_area
+from ..geo.event import event_place, named_area, quarter_named, quarter_place
 from ..model import ASSUMED_WHEN, Actor, Document, Figure, Mention, Place, Toponym, When
 from ..model import Span as TextSpan
 from . import lexicon as lx
@@ -438,6 +438,20 @@ _IN_BEFORE = re.compile(r"\b(?:in|across|throughout|for|inside)\s+(?:the\s+)?$",
 
 def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None,
            parties: bool = False, tally: bool = False) -> Place | None:
+    """``_named_where``, or a quarter of that town the clause names and the gazetteer lacks ("rebel shelling of
+    the district of al-Hamdaniyeh" in an Aleppo report): the town's point under the quarter's name."""
+    place = _named_where(doc, start, end, sent, focus, near, parties, tally)
+    if place is None or place.precision != "city" or place.geonameid is None:
+        return place
+    text = _text(doc)
+    for s in doc.spans["hw_places"] if "hw_places" in doc.spans else []:
+        if start <= s.start_char < end and s._.place is None and quarter_named(text, s.start_char, s.end_char):
+            return quarter_place(s.text, place)
+    return place
+
+
+def _named_where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None,
+                 parties: bool = False, tally: bool = False) -> Place | None:
     """The clause's most precise place where the event happened, else the sentence's, else the
     document's focus city (geo.event_place: not where people went, unless the event is an arrival;
     "the countryside of Idlib" is no town).

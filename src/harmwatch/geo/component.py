@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..config import from_env
 from ..model import Place
+from .event import quarter_named
 from .index import Gazetteer, Match, is_user
 from .resolve import RunFocus, resolve
 from .sources import ABBR, ALT, PRIMARY
@@ -312,17 +313,12 @@ def _fitting(text: str, span: Span, place: Place | None, finder: _Finder, others
 
 
 # Words that make a name a part of a town: "the district of al-Hamdaniyeh", "Sukkari neighbourhood".
-_QUARTER_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb)s?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_QUARTER_AFTER = re.compile(r"[ \t]+(?:neighbou?rhood|quarter|suburb)s?\b", re.IGNORECASE)
-
-
 def _foreign_quarter(text: str, span: Span, place: Place, others: set[str]) -> bool:
     """A quarter of a town ("the district of al-Hamdaniyeh") whose match lies in none of the countries the
     document's other names vouch for: a namesake abroad (Iraq's Al-Hamdaniya in an Aleppo story)."""
     if not others or place.country in others or is_user(place):
         return False
-    return bool(_QUARTER_BEFORE.search(text, max(0, span.start_char - 40), span.start_char)
-                or _QUARTER_AFTER.match(text, span.end_char))
+    return quarter_named(text, span.start_char, span.end_char)
 
 
 # A name that goes on with an Arabic article and a capital ("Bustan al-Qasr"): longer than what matched.

@@ -73,6 +73,23 @@ def place_role(sentence: str, start: int) -> str:
     return LOCATION
 
 
+_QUARTER_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb)s?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_QUARTER_AFTER = re.compile(r"[ \t]+(?:neighbou?rhood|quarter|suburb)s?\b", re.IGNORECASE)
+
+
+def quarter_named(text: str, start: int, end: int) -> bool:
+    """Whether words make the name at ``start:end`` a quarter of a town: "the district of al-Hamdaniyeh",
+    "the al-Kalasa neighbourhood" ("X district" may be an administrative district, so it does not count)."""
+    return bool(_QUARTER_BEFORE.search(text, max(0, start - 40), start) or _QUARTER_AFTER.match(text, end))
+
+
+def quarter_place(name: str, town: Place) -> Place:
+    """A quarter the gazetteer lacks, placed at its town: the town's point and precision, the quarter's name
+    (so two quarters of one town are two places to linking) and a score that says it is a guess."""
+    return replace(town, name=name, geonameid=None, feature=None, population=0, score=0.5,
+                   reason=f"a quarter the gazetteer lacks; placed at {town.name!r}, the town it is in")
+
+
 def named_area(text: str, start: int, end: int, place: Place) -> Place:
     """``place`` (named at ``start:end`` of ``text``) as coarse as the words around it make it.
 
