@@ -24,3 +24,11 @@ def _claim(low: int | None, high: int | None, certainty: str = "claimed") -> Cla
 def test_incident_row_shows_each_figure(estimate: FigureEstimate, shown: str) -> None:
     row = incident_row(Incident("inc-1", "air_strike", "incident", None, None, figures=(estimate,)))
     assert row.endswith(shown), row
+
+
+def test_incident_row_shows_the_harm_to_people_first() -> None:
+    market = FigureEstimate("facilities", "markets", 1, 1, 1, 1, False)
+    hurt = FigureEstimate("injured", "people", 12, 15, 40, 12, False)
+    dead = FigureEstimate("killed", "people", 10, 12, 12, 10, False)
+    row = incident_row(Incident("inc-1", "air_strike", "incident", None, None, figures=(market, hurt, dead)))
+    assert row.endswith("killed people 10-12; injured people 12-40; facilities markets 1"), row

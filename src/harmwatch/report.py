@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings
-from .model import FigureEstimate, Incident
+from .model import FIGURE_KINDS, FigureEstimate, Incident
 
 if TYPE_CHECKING:
     from .store import Store
@@ -23,10 +23,15 @@ def _fmt(x: float | None) -> str:
 def incident_row(inc: Incident) -> str:
     when = inc.when.start.isoformat() if inc.when and inc.when.start else "?"
     where = inc.where.name if inc.where else "?"
-    figs = "; ".join(_figure_brief(f) for f in inc.figures[:3])
+    figs = "; ".join(_figure_brief(f) for f in sorted(inc.figures, key=_harm_first)[:3])
     flag = " CONTRADICTION" if any(f.contradiction for f in inc.figures) else ""
     return (f"{inc.id}  {when}  {inc.type:<22} {where[:24]:<24} src={len(inc.sources)}/"
             f"{inc.independent_sources} {inc.grade:<9} {figs}{flag}")
+
+
+def _harm_first(f: FigureEstimate) -> int:
+    """The row has room for three figures: FIGURE_KINDS lists the harm to people first, "facilities" last."""
+    return FIGURE_KINDS.index(f.kind) if f.kind in FIGURE_KINDS else len(FIGURE_KINDS)
 
 
 def _figure_brief(f: FigureEstimate) -> str:
