@@ -251,6 +251,8 @@ def test_a_repeated_count_is_placed_where_its_own_words_say(extractor):
     ("Troops launched a ground offensive last week, after the collapse of the US-Russian ceasefire.", False),
     ("Shelling went on in Daraa despite the truce.", False),
     ("Violations of the ceasefire were reported in Hama.", False),
+    ("The army declared that the week-long ceasefire was over.", False),
+    ("The truce in Homs collapsed on Monday as shelling resumed.", False),
     ("Russia and Turkey agreed a ceasefire for Aleppo on Thursday.", True),
 ])
 def test_an_agreement_in_the_background_is_no_mention(extractor, text, agreement):

@@ -338,10 +338,17 @@ _AGREEMENT_AS_BACKGROUND = re.compile(
     r"\s+(?:the|a|an|last \w+'s|\w+'s)(?: [\w'’-]+){0,3} $", re.IGNORECASE)
 
 
+# An agreement that ends: "the ceasefire collapsed", "the week-long truce was over". No agreement is made.
+_AGREEMENT_ENDED = re.compile(r"(?:[ \t]+[\w'’-]+){0,2}?[ \t]+(?:collapsed|broke down|has broken down|fell apart"
+                              r"|crumbled|expired|ended|was over|is over|had ended)\b", re.IGNORECASE)
+
+
 def _back_reference(trigger: Span, doc: Doc) -> bool:
-    before = _text(doc)[max(0, trigger.start_char - 70):trigger.start_char]
+    text = _text(doc)
+    before = text[max(0, trigger.start_char - 70):trigger.start_char]
     return bool(_BACK_REFERENCE.search(before)
-                or (trigger.label_ == "agreement" and _AGREEMENT_AS_BACKGROUND.search(before)))
+                or (trigger.label_ == "agreement" and (_AGREEMENT_AS_BACKGROUND.search(before)
+                                                       or _AGREEMENT_ENDED.match(text, trigger.end_char))))
 
 
 def _by_type_and_status(cands: Sequence[Candidate], clause_text: str, c_start: int,
