@@ -398,12 +398,17 @@ def _figures_for(etype: str, figures: Sequence[Figure], types: Sequence[str]) ->
     return tuple(out)
 
 
+def _place_spans(doc: Doc) -> Sequence[Span]:
+    """The place names ``harmwatch_places`` found (none when it did not run)."""
+    return doc.spans["hw_places"] if "hw_places" in doc.spans else []
+
+
 def _places_in(doc: Doc, start: int, end: int, *, locations_only: bool = False) -> list[Place]:
     """Resolved places named in [start, end); with ``locations_only``, not demonyms or actor names.
 
     Each place is as coarse as the text names it: "the countryside of Idlib" is no town (geo.event).
     """
-    spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
+    spans = _place_spans(doc)
     actors = doc.spans["hw_actors"]
     text = _text(doc)
     out = []
@@ -423,7 +428,7 @@ _COUNT_IN = re.compile(r"\s*(?:more\s+|others?\s+)?(?:in|at|near)\s+(?:the\s+)?"
 def _count_place(doc: Doc, count: Span) -> Place | None:
     """The place named right after a count that repeats another's event: "4 attacks in Germany and 2 in France"."""
     text = _text(doc)
-    for s in doc.spans["hw_places"] if "hw_places" in doc.spans else []:
+    for s in _place_spans(doc):
         if (s.start_char >= count.end_char and s._.place is not None and s._.place.lat is not None
                 and _COUNT_IN.fullmatch(text, count.end_char, s.start_char)):
             return named_area(text, s.start_char, s.end_char, s._.place)
@@ -451,7 +456,7 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
     if place is None or place.precision != "city" or place.geonameid is None:
         return place
     text = _text(doc)
-    for s in doc.spans["hw_places"] if "hw_places" in doc.spans else []:
+    for s in _place_spans(doc):
         if start <= s.start_char < end and s._.place is None and quarter_named(text, s.start_char, s.end_char):
             return quarter_place(s.text, place)
     return place
@@ -470,7 +475,7 @@ def _named_where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place |
     "Syria" in an Aleppo report most often means the fighting in Aleppo. Not for a ``tally``: "1,130
     civilians killed in Syria in November" counts the whole country.
     """
-    spans = doc.spans["hw_places"] if "hw_places" in doc.spans else []
+    spans = _place_spans(doc)
     # The sentence's actors and triggers, read once per sentence (assemble), not from the doc per mention.
     actors = sent.actors
     triggers = [t.start_char for t in sent.triggers if start <= t.start_char < end]

@@ -312,7 +312,6 @@ def _fitting(text: str, span: Span, place: Place | None, finder: _Finder, others
     return None if place.feature == "PPL" and place.population < _SMALL_TOWN else place
 
 
-# Words that make a name a part of a town: "the district of al-Hamdaniyeh", "Sukkari neighbourhood".
 def _foreign_quarter(text: str, span: Span, place: Place, others: set[str]) -> bool:
     """A quarter of a town ("the district of al-Hamdaniyeh") whose match lies in none of the countries the
     document's other names vouch for: a namesake abroad (Iraq's Al-Hamdaniya in an Aleppo story)."""
