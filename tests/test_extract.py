@@ -270,6 +270,35 @@ def test_a_quarter_the_gazetteer_lacks_keeps_its_name_at_its_town(extractor):
     assert where.country == "SY" and "placed at 'Aleppo'" in where.reason, where
 
 
+@pytest.mark.parametrize(("text", "quarter"), [
+    ("ALEPPO, Syria - Jets struck the al-Kalasa neighbourhood of eastern Aleppo on Monday, killing 9 people.",
+     "al-Kalasa"),
+    ("Government shelling hit the Kurdish-controlled Sheikh Maqsoud district of Aleppo, killing 3.", "Sheikh Maqsoud"),
+    ("Barrel bombs hit Aleppo on Monday. On Tuesday, shells fell on the al-Midan district, wounding 4.", "al-Midan"),
+    ("Barrel bombs hit Aleppo on Monday. Shelling of the Ansari quarter killed 2 children.", "Ansari"),
+])
+def test_a_quarter_the_ner_misses_is_found_by_its_cue(extractor, text, quarter):
+    ms = [m for m in _mentions(extractor, text) if m.status == "asserted" and m.figures]
+    assert ms and ms[-1].where is not None, [(m.evidence.text, m.where) for m in ms]
+    assert (ms[-1].where.name, ms[-1].where.country) == (quarter, "SY"), ms[-1].where
+
+
+@pytest.mark.parametrize(("text", "name", "placed"), [
+    ("Shells hit the Damascus suburb of Douma on Monday.", "Damascus", "Damascus"),  # the town, not in Douma
+    ("Jets struck the al-Zahraa neighborhood in Homs.", "al-Zahraa", "Homs"),
+    ("A man was killed at Al-Masharqa neighborhood, calm continues in Aleppo city.", "Al-Masharqa", None),
+    # Not Ez Zahra in Tunisia, here nor where the name comes again.
+    ("Rockets hit the New Aleppo and al-Zahraa districts of Aleppo on Sunday. Related: Calm returns to al-Zahraa",
+     "al-Zahraa", None),
+])
+def test_a_quarter_is_placed_in_its_town(extractor, text, name, placed):
+    """A quarter's fuzzy match elsewhere is no reading of it; a bigger town is never inside a smaller one."""
+    doc = extractor.nlp(text)
+    found = {s.text: s._.place for s in doc.spans["hw_places"]}
+    place = found[name]
+    assert (place.reason.split("'")[1] if place and "placed at" in place.reason else place and place.name) == placed
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

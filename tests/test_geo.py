@@ -903,6 +903,25 @@ def test_a_quarter_abroad_is_a_namesake(geo_gazetteer: Gazetteer, text: str, cou
     assert found == {"al-Hamdaniya": country, "Aleppo": "SY"}
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("Jets struck the al-Kalasa neighbourhood of eastern Aleppo.", ["al-Kalasa"]),
+    ("Shells hit the Sukkari, Fardous and Bab al-Nairab districts.", ["Sukkari", "Fardous", "Bab al-Nairab"]),
+    ("Shells hit the neighbourhoods of Sukkari and Hanano.", ["Sukkari", "Hanano"]),
+    ("Shells hit the neighbourhood of Sukkari and Aleppo's old city.", ["Sukkari"]),
+    ("The army entered the rebel-held al-Shaar district.", ["al-Shaar"]),
+    ("Mortars hit Aleppo's Midan district.", ["Midan"]),
+    ("The Kurdish-controlled Sheikh Maqsoud district was shelled.", ["Sheikh Maqsoud"]),
+    ("Fighting went on in Azaz district.", []),  # maybe an administrative district
+    ("The district was shelled, and the quarter emptied.", []),
+])
+def test_words_make_a_name_a_quarter(text: str, names: list[str]) -> None:
+    from harmwatch.geo.event import quarter_named, quarter_names
+
+    found = quarter_names(text)
+    assert [text[a:b] for a, b in found] == names
+    assert all(quarter_named(text, a, b) for a, b in found)
+
+
 @pytest.mark.parametrize(("gap", "described"), [
     (", a village in ", True), (" is a small town near ", True),
     (", a doctor in ", False), (", an activist based in ", False),

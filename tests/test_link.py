@@ -30,7 +30,9 @@ from harmwatch.link import (
     story_groups,
 )
 from harmwatch.link.features import (
+    CONTAINED,
     DISAGREEING_FIGURES,
+    DOUBTFUL_TOWNS,
     NAMED_IN_TEXT,
     NEXT_DAY,
     UNPLACED,
@@ -59,6 +61,11 @@ from harmwatch.model import (
 
 ALEPPO = Place("Aleppo", 36.2021, 37.1343, "city", geonameid="170063", country="SY")
 ALEPPO_DISTRICT = Place("Bustan al-Qasr", 36.1930, 37.1400, "neighbourhood", country="SY")
+
+
+def AT_ALEPPO(name: str) -> Place:  # noqa: N802 - reads as the constants around it
+    """A quarter the gazetteer lacks, placed at Aleppo's point (geo.event.quarter_place)."""
+    return replace(ALEPPO, name=name, geonameid=None, score=0.5)
 IDLIB = Place("Idlib", 35.9306, 36.6339, "city", geonameid="169388", country="SY")
 DAMASCUS = Place("Damascus", 33.5102, 36.2913, "city", geonameid="170654", country="SY")
 SYRIA = Place("Syria", 35.0, 38.0, "country", geonameid="163843", country="SY")
@@ -333,6 +340,19 @@ def test_assign_picks_the_matching_incident_and_member():
     assert link.matched_mention == _candidates()["inc-aleppo"][1].id  # same text wins over the other member
     assert link.score == score_pair(m, _candidates()["inc-aleppo"][1])[0]
     assert dict(link.features)["type"] == 1.0
+
+
+@pytest.mark.parametrize(("evidence", "joins"), [
+    (STORY_A, False),  # a member was in another quarter of the town
+    (STORY_A + " Jets also hit al-Shaar.", True),  # the clause names that quarter too
+])
+def test_a_mention_in_one_quarter_does_not_join_an_incident_in_another(evidence, joins):
+    members = [mention(doc("a1", STORY_A, "Outlet X")),
+               mention(doc("a2", STORY_A, "Outlet Y"), where=AT_ALEPPO("al-Shaar"))]
+    m = mention(doc("new", STORY_A, "Outlet N"), where=AT_ALEPPO("al-Kalasa"), evidence=evidence)
+    link = assign(m, {"inc-a": members})
+    assert (link is not None) is joins
+    assert assign(m, {"inc-a": members[:1]}) is not None  # the town's own report alone: the quarter is in it
 
 
 def test_assign_skipping_copies_of_a_member_gives_what_scoring_every_member_gives():
@@ -628,6 +648,8 @@ SARAQIB = Place("Saraqib", 35.86, 36.81, "city", geonameid="163806", country="SY
     (None, SARAQIB, "Jets hit a bakery in Saraqib.", NAMED_IN_TEXT),
     (None, None, "", UNPLACED),                                     # two mentions that name nothing
     (SYRIA, SYRIA, "", pytest.approx(0.55)),                       # two reports naming only the country
+    (ALEPPO, AT_ALEPPO("al-Kalasa"), "", CONTAINED),               # a quarter placed at its town's point
+    (AT_ALEPPO("al-Kalasa"), AT_ALEPPO("al-Shaar"), "", DOUBTFUL_TOWNS),  # two guessed places at one point
 ])
 def test_place_score(a, b, text_a, expected):
     assert place_score(a, b, text_a, "") == expected

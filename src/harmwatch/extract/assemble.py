@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
 
-from ..geo.event import event_place, named_area, quarter_named, quarter_place
+from ..geo.event import DESTINATION, event_place, named_area, place_role, quarter_named, quarter_place
 from ..model import ASSUMED_WHEN, Actor, Document, Figure, Mention, Place, Toponym, When
 from ..model import Span as TextSpan
 from . import lexicon as lx
@@ -457,7 +457,11 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
         return place
     text = _text(doc)
     for s in _place_spans(doc):
-        if start <= s.start_char < end and s._.place is None and quarter_named(text, s.start_char, s.end_char):
+        # Unresolved, or placed at this very town for want of a match ("al-Kalasa neighbourhood of Aleppo").
+        at_town = s._.place is None or (s._.place.geonameid is None and s._.place.lat == place.lat
+                                        and s._.place.lon == place.lon)
+        if (start <= s.start_char < end and at_town and place_role(text, s.start_char) != DESTINATION
+                and quarter_named(text, s.start_char, s.end_char)):
             return quarter_place(s.text, place)
     return place
 

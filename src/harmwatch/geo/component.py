@@ -24,10 +24,11 @@ from spacy.tokens import Doc, Span, Token
 
 from ..config import from_env
 from ..model import Place
-from .event import quarter_named
+from .event import quarter_named, quarter_names
 from .index import Gazetteer, Match, is_user
 from .resolve import RunFocus, resolve
-from .sources import ABBR, ALT, PRIMARY
+from .sources import ABBR, ALT, DEMONYM, PRIMARY
+from .spatial import km
 from .tables import ADMIN_WORDS, GENERIC_WORDS, PLACE_WORDS
 
 SPANS_KEY = "hw_places"
@@ -104,11 +105,13 @@ class PlaceResolver:
             other.add(t.place for t in toponyms)
         vouched: Counter[str | None] = Counter(t.place.country for s, t in zip(spans, toponyms, strict=True)
                                                if t.place and t.place.country and s.start not in finder.weak)
+        places = [_fitting(text, span, topo.place, finder, _others(span, topo.place, finder, vouched), gaz)
+                  for span, topo in zip(spans, toponyms, strict=True)]
         kept = []
-        for span, topo in zip(spans, toponyms, strict=True):
-            place = _fitting(text, span, topo.place, finder, _others(span, topo.place, finder, vouched), gaz)
-            if place is None and (span.label_ not in _PLACE_LABELS or span.start in finder.found):
-                continue  # only a name the NER calls a place stays without one
+        for span, place in zip(spans, _quarters_in_town(spans, places, finder), strict=True):
+            unplaced_ok = span.label_ in _PLACE_LABELS and span.start not in finder.found
+            if place is None and not (unplaced_ok or span.start in finder.quarters):
+                continue  # only a name the NER calls a place, or a named quarter, stays without one
             span._.place = place
             kept.append(span)
         doc.spans[SPANS_KEY] = kept
@@ -129,8 +132,10 @@ class _Finder:
         self.taken_by_ents: set[int] = set()  # filled before the scan outside entities
         self.weak: set[int] = set()  # start tokens of spans found by the gazetteer alone, without a cue
         self.found: set[int] = set()  # start tokens of every span the NER did not label a place
+        self.quarters: set[int] = set()  # start tokens of quarters named as such: kept even when unresolved
 
     def find(self, detect_missed: bool) -> list[Span]:
+        self._quarters()
         for ent in map(self._uncompassed, self.doc.ents):
             # "the Old City" (of Homs) is no place of its own; "the West Bank" is.
             generic = _generic(ent) or (_trim(ent) or ent).text.casefold() in GENERIC_WORDS
@@ -150,6 +155,19 @@ class _Finder:
             self._runs(0, len(self.doc), _BIG_TOWN)
             self._repeats()
         return sorted(self.spans, key=lambda s: s.start)
+
+    def _quarters(self) -> None:
+        """Names that words make a town's quarter ("the al-Kalasa neighbourhood"), which the NER often misses
+        or takes for a person: a quarter the gazetteer lacks still tells two events in one city apart."""
+        for start, end in quarter_names(self.doc.text):
+            span = self.doc.char_span(start, end)
+            if span is None or _generic(span) or self._demonym(span.text) or self._big(span.text, _BIG_TOWN):
+                continue  # "the Old City quarter", "the Christian quarter", "the Damascus suburb of Douma"
+            if self._add(span, "LOC"):
+                self.quarters.add(span.start)
+
+    def _demonym(self, text: str) -> bool:
+        return any(m.kind == DEMONYM for m in self.gaz.matches(text, fuzzy=False))
 
     def _uncompassed(self, ent: Span) -> Span:
         """"east Aleppo", which the small model calls a people, is the east of a town: the town, a place."""
@@ -310,6 +328,37 @@ def _fitting(text: str, span: Span, place: Place | None, finder: _Finder, others
     if span.start in finder.found and place.population < _BIG_TOWN:
         return None
     return None if place.feature == "PPL" and place.population < _SMALL_TOWN else place
+
+
+QUARTER_KM = 30.0  # a town's quarter lies this close to the town
+
+
+def _quarters_in_town(spans: list[Span], places: list[Place | None], finder: _Finder) -> list[Place | None]:
+    """``places`` with each named quarter's match kept only if it can be that quarter (``_in_town``); a name
+    left unplaced as a quarter is unplaced wherever the document repeats it (one sense per document)."""
+    towns = [p for s, p in zip(spans, places, strict=True) if p and p.population and s.start not in finder.quarters]
+    out = list(places)
+    unplaced: set[str] = set()
+    for i, span in enumerate(spans):
+        place = out[i]
+        if span.start in finder.quarters:
+            out[i] = _in_town(place, [t for t in towns if place is None or t.geonameid != place.geonameid])
+            if out[i] is None:
+                unplaced.add(span.text)
+    return [None if span.text in unplaced else place for span, place in zip(spans, out, strict=True)]
+
+
+def _in_town(place: Place | None, towns: list[Place]) -> Place | None:
+    """The match of a name that words make a quarter, if it can be one: not a fuzzy match ("Al-Masharqa" is
+    not the village of Al 'Asharah), and near a town the document names when it names any."""
+    if place is None or is_user(place) or place.geonameid is None:
+        return place
+    if place.reason.startswith("fuzzy"):
+        return None
+    if towns and all(km(place.lat, place.lon, t.lat, t.lon) > QUARTER_KM for t in towns
+                     if place.lat is not None and t.lat is not None and t.lon is not None and place.lon is not None):
+        return None
+    return place
 
 
 def _foreign_quarter(text: str, span: Span, place: Place, others: set[str]) -> bool:

@@ -62,10 +62,14 @@ def _placed(text: str, toponyms: Sequence[Toponym]) -> list[Toponym]:
     return [t for t in toponyms if t.place is not None and t.place.lat is not None and not attributive(text, t)]
 
 
+_HELD_BY = re.compile(r"(?:\b[\w'’]+-(?:held|controlled|run|besieged|dominated)\s+)+$", re.IGNORECASE)
+
+
 def place_role(sentence: str, start: int) -> str:
     """The role of the place named at ``start``: origin, destination or (plain) location."""
     before = sentence[max(0, start - _WINDOW):start]
     before = re.split(r"[;:.!?]", before)[-1]  # a cue from another clause says nothing
+    before = _HELD_BY.sub("", before)  # "fled to the Kurdish-controlled Sheikh Maqsoud": the cue is before them
     if _DESTINATION_CUE.search(before):
         return DESTINATION
     if _ORIGIN_CUE.search(before):
@@ -75,12 +79,57 @@ def place_role(sentence: str, start: int) -> str:
 
 _QUARTER_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb)s?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _QUARTER_AFTER = re.compile(r"[ \t]+(?:neighbou?rhood|quarter|suburb)s?\b", re.IGNORECASE)
+# A quarter's name: up to four capitalised words, each maybe after an Arabic article ("Bustan al-Qasr").
+_NAME_WORD = r"(?:(?i:al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul)-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
+_QUARTER_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}")
+_NAMES = rf"{_QUARTER_NAME.pattern}(?:(?:,[ \t]*|,?[ \t]+and[ \t]+){_QUARTER_NAME.pattern})*"
+# Lower case only: "District" and "Quarter" in capitals end a proper name ("School District", "French Quarter").
+_KIND = r"(?P<word>neighbou?rhood|quarter|suburb|district)(?P<many>s)?"
+_NAMES_BEFORE_KIND = re.compile(rf"(?<![\w'’-])(?P<names>{_NAMES})[ \t]+{_KIND}\b")
+_KIND_BEFORE_NAMES = re.compile(rf"\b{_KIND}[ \t]+of[ \t]+(?:the[ \t]+)?(?P<names>{_NAMES})")
+# "X district" after "the" (and up to two words: "the rebel-held al-Midan district") is a town's quarter;
+# so is "Aleppo's Sukkari district"; without either, it may be an administrative district ("in Azaz district").
+_THE_BEFORE = re.compile(r"(?:\bthe(?:[ \t]+\S+){0,2}|['’]s)[ \t]+$", re.IGNORECASE)
+# Leading words that describe a quarter but are not its name: "The", "Kurdish-controlled", "Aleppo's".
+_NOT_NAME = re.compile(r"(?i:the|a|an|its|their)|\S+-(?i:held|controlled|run|besieged|dominated|backed|led)"
+                       r"|\S+['’]s")
+
+
+def quarter_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the names that words make quarters of a town in ``text[start:end]``: "the
+    al-Kalasa neighbourhood", "the Sukkari and Fardous districts", "the neighbourhood of Bab al-Nairab"."""
+    end = len(text) if end is None else end
+    found: set[tuple[int, int]] = set()
+    for m in _NAMES_BEFORE_KIND.finditer(text, start, end):
+        names = _names_in(text, m)
+        if names and m["word"].casefold() == "district" and not _THE_BEFORE.search(
+                text, max(0, names[0][0] - 40), names[0][0]):
+            continue
+        found.update(names if m["many"] else names[-1:])
+    for m in _KIND_BEFORE_NAMES.finditer(text, start, end):
+        names = _names_in(text, m)
+        found.update(names if m["many"] else names[:1])
+    return sorted(found)
+
+
+def _names_in(text: str, m: re.Match[str]) -> list[tuple[int, int]]:
+    """The names of a matched list, each without its leading describing words."""
+    out = []
+    for name in _QUARTER_NAME.finditer(text, m.start("names"), m.end("names")):
+        words = [w for w in re.finditer(r"\S+", name[0])]
+        kept = next((w for w in words if not _NOT_NAME.fullmatch(w[0])), None)
+        if kept is not None:
+            out.append((name.start() + kept.start(), name.end()))
+    return out
 
 
 def quarter_named(text: str, start: int, end: int) -> bool:
     """Whether words make the name at ``start:end`` a quarter of a town: "the district of al-Hamdaniyeh",
-    "the al-Kalasa neighbourhood" ("X district" may be an administrative district, so it does not count)."""
-    return bool(_QUARTER_BEFORE.search(text, max(0, start - 40), start) or _QUARTER_AFTER.match(text, end))
+    "the al-Kalasa neighbourhood" ("X district" without "the" may be an administrative district)."""
+    if _QUARTER_BEFORE.search(text, max(0, start - 40), start) or _QUARTER_AFTER.match(text, end):
+        return True
+    near = quarter_names(text, max(0, start - 160), min(len(text), end + 40))
+    return any(s < end and start < e for s, e in near)
 
 
 def quarter_place(name: str, town: Place) -> Place:

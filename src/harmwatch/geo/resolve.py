@@ -504,6 +504,8 @@ def _fallback(g: _Group, names: list[_Name], links: dict[int, tuple[int, str]],
         town_in_town = link[1] == DESCRIBED and outer.match.place.feature in TOWN_FEATURES
         if mine is not None and _rank_of(mine.match.place) <= _rank_of(outer.match.place) and not town_in_town:
             return None  # "Georgia, Russia": a country in a list, not a town placed in Russia
+        if mine is not None and town_in_town and mine.match.place.population > outer.match.place.population:
+            return None  # "the Damascus suburb of Douma": the bigger town holds the smaller, not the other way
         o = outer.match.place
         return replace(o, name=names[i].query, geonameid=None, feature=None, population=0,
                        score=0.5, reason=f"not in the gazetteer there; placed at {names[link[0]].surface!r} "

@@ -130,10 +130,30 @@ def _fine_pair(a: Place, b: Place) -> float:
     near = max(0.0, 1.0 - haversine_km(a.lat, a.lon, b.lat, b.lon) / (2 * TOLERANCE_KM[coarser_precision(a, b)]))
     if near == 0.0:
         return 0.0
+    if _in_its_town(a, b):
+        return CONTAINED
     if a.precision == b.precision and folded_name(a.name) != folded_name(b.name):
         # Two towns are two places, however near; unless the resolver was unsure of one.
         return DOUBTFUL_TOWNS if not (is_confident(a) and is_confident(b)) else 0.0
     return NEUTRAL + NEUTRAL * near
+
+
+def _in_its_town(a: Place, b: Place) -> bool:
+    """One is a quarter placed at the other, its town ("al-Kalasa" at Aleppo's point): the town holds it."""
+    if (a.geonameid is None) == (b.geonameid is None):
+        return False
+    return a.lat == b.lat and a.lon == b.lon
+
+
+def other_quarters(a: Mention, b: Mention) -> bool:
+    """Two quarters of one town, placed at its point ("al-Kalasa" and "al-Shaar" at Aleppo's): two places,
+    unless one report's clause also names the other's quarter ("al-Kalasa and al-Shaar were hit")."""
+    pa, pb = a.where, b.where
+    if pa is None or pb is None or pa.geonameid is not None or pb.geonameid is not None or pa.lat is None:
+        return False
+    if pa.precision not in FINE or (pa.lat, pa.lon) != (pb.lat, pb.lon) or skeleton(pa.name) == skeleton(pb.name):
+        return False
+    return not (named_in(pa, b.evidence.text) or named_in(pb, a.evidence.text))
 
 
 def _fine_in_coarse(fine: Place, coarse: Place) -> float:

@@ -22,6 +22,7 @@ from .features import (
     document_score,
     figure_score,
     haversine_km,
+    other_quarters,
     place_rank,
     place_score,
     salient_words,
@@ -115,12 +116,15 @@ def assign(mention: Mention, candidates: Mapping[str, Sequence[Mention]],
     """The best incident for ``mention`` among ``candidates`` (incident id -> member mentions), or None.
 
     An incident scores as its best-matching member. Ties go to the smaller incident id, then member id.
-    Mentions that are not asserted never link: each founds its own incident.
+    Mentions that are not asserted never link: each founds its own incident. Nor does a mention join an
+    incident placed in another quarter of its town by one of its members (``other_quarters``).
     """
     if mention.status != "asserted":
         return None
     best: tuple[float, str, Mention, dict[str, float]] | None = None
     for incident_id in sorted(candidates):
+        if any(other_quarters(mention, member) for member in candidates[incident_id]):
+            continue
         seen: dict[tuple[int, float], Mention] = {}
         for member in sorted(candidates[incident_id], key=lambda m: m.id):
             # A member saying what an earlier one said scores as it did (copies of one report): skip it.
