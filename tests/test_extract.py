@@ -276,6 +276,10 @@ def test_a_quarter_the_gazetteer_lacks_keeps_its_name_at_its_town(extractor):
     ("Government shelling hit the Kurdish-controlled Sheikh Maqsoud district of Aleppo, killing 3.", "Sheikh Maqsoud"),
     ("Barrel bombs hit Aleppo on Monday. On Tuesday, shells fell on the al-Midan district, wounding 4.", "al-Midan"),
     ("Barrel bombs hit Aleppo on Monday. Shelling of the Ansari quarter killed 2 children.", "Ansari"),
+    ("Barrel bombs hit the al-Kalasa and al-Sukkari neighbourhoods of Aleppo on Saturday. Residents said chlorine "
+     "gas was used in one attack in al-Sukkari, injuring 6 people.", "al-Sukkari"),  # named a quarter before
+    ("Helicopters dropped barrel bombs on the al-Kalasa and al-Sukkari neighbourhoods of Aleppo on Saturday, "
+     "killing 18 people.", "Aleppo"),  # two quarters: the town
 ])
 def test_a_quarter_the_ner_misses_is_found_by_its_cue(extractor, text, quarter):
     ms = [m for m in _mentions(extractor, text) if m.status == "asserted" and m.figures]

@@ -451,19 +451,30 @@ _IN_BEFORE = re.compile(r"\b(?:in|across|throughout|for|inside)\s+(?:the\s+)?$",
 def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None,
            parties: bool = False, tally: bool = False) -> Place | None:
     """``_named_where``, or a quarter of that town the clause names and the gazetteer lacks ("rebel shelling of
-    the district of al-Hamdaniyeh" in an Aleppo report): the town's point under the quarter's name."""
+    the district of al-Hamdaniyeh" in an Aleppo report): the town's point under the quarter's name.
+
+    A clause that names several such quarters ("the al-Kalasa and al-Sukkari neighbourhoods") stays at the town.
+    """
     place = _named_where(doc, start, end, sent, focus, near, parties, tally)
     if place is None or place.precision != "city" or place.geonameid is None:
         return place
     text = _text(doc)
-    for s in _place_spans(doc):
-        # Unresolved, or placed at this very town for want of a match ("al-Kalasa neighbourhood of Aleppo").
-        at_town = s._.place is None or (s._.place.geonameid is None and s._.place.lat == place.lat
-                                        and s._.place.lon == place.lon)
-        if (start <= s.start_char < end and at_town and place_role(text, s.start_char) != DESTINATION
-                and quarter_named(text, s.start_char, s.end_char)):
-            return quarter_place(s.text, place)
-    return place
+    named = [s.text for s in _place_spans(doc) if start <= s.start_char < end and _a_quarter_of(text, s, place)]
+    if len({_ARTICLE.sub("", name.casefold()) for name in named}) != 1:
+        return place
+    return quarter_place(named[0], place)
+
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at)[- ]")  # "al-Sukkari" and "Sukkari" are one quarter
+
+
+def _a_quarter_of(text: str, span: Span, town: Place) -> bool:
+    """Whether ``span`` names a quarter of ``town`` the gazetteer lacks: unresolved, or placed at the town's very
+    point for want of a match ("al-Kalasa neighbourhood of Aleppo"), and not where people went."""
+    place: Place | None = span._.place
+    at_town = place is None or (place.geonameid is None and place.lat == town.lat and place.lon == town.lon)
+    return (at_town and place_role(text, span.start_char) != DESTINATION
+            and (span._.quarter or quarter_named(text, span.start_char, span.end_char)))
 
 
 def _named_where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None, near: int | None = None,

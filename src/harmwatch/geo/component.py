@@ -62,6 +62,8 @@ _SMALL_TOWN = 5_000
 
 if not Span.has_extension("place"):
     Span.set_extension("place", default=None)
+if not Span.has_extension("quarter"):
+    Span.set_extension("quarter", default=False)  # named as a town's quarter, here or elsewhere in the doc
 
 
 class PlaceResolver:
@@ -113,6 +115,7 @@ class PlaceResolver:
             if place is None and not (unplaced_ok or span.start in finder.quarters):
                 continue  # only a name the NER calls a place, or a named quarter, stays without one
             span._.place = place
+            span._.quarter = span.start in finder.quarters
             kept.append(span)
         doc.spans[SPANS_KEY] = kept
         return doc
@@ -159,12 +162,21 @@ class _Finder:
     def _quarters(self) -> None:
         """Names that words make a town's quarter ("the al-Kalasa neighbourhood"), which the NER often misses
         or takes for a person: a quarter the gazetteer lacks still tells two events in one city apart."""
+        names = set()
         for start, end in quarter_names(self.doc.text):
             span = self.doc.char_span(start, end)
             if span is None or _generic(span) or self._demonym(span.text) or self._big(span.text, _BIG_TOWN):
                 continue  # "the Old City quarter", "the Christian quarter", "the Damascus suburb of Douma"
+            names.add(span.text)
             if self._add(span, "LOC"):
                 self.quarters.add(span.start)
+        # The same name again, without its cue word ("chlorine was used in al-Sukkari"): the same quarter.
+        text = self.doc.text
+        for name in sorted(names):
+            for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text):
+                span = self.doc.char_span(m.start(), m.end())
+                if span is not None and self._add(span, "LOC"):
+                    self.quarters.add(span.start)
 
     def _demonym(self, text: str) -> bool:
         return any(m.kind == DEMONYM for m in self.gaz.matches(text, fuzzy=False))
