@@ -85,6 +85,7 @@ _QUARTER_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}")
 _NAMES = rf"{_QUARTER_NAME.pattern}(?:(?:,[ \t]*|,?[ \t]+and[ \t]+){_QUARTER_NAME.pattern})*"
 # Lower case only: "District" and "Quarter" in capitals end a proper name ("School District", "French Quarter").
 _KIND = r"(?P<word>neighbou?rhood|quarter|suburb|district)(?P<many>s)?"
+_CUE = re.compile(r"neighbou?rhood|quarter|suburb|district")
 _NAMES_BEFORE_KIND = re.compile(rf"(?<![\w'’-])(?P<names>{_NAMES})[ \t]+{_KIND}\b")
 _KIND_BEFORE_NAMES = re.compile(rf"\b{_KIND}[ \t]+of[ \t]+(?:the[ \t]+)?(?P<names>{_NAMES})")
 # "X district" after "the" (and up to two words: "the rebel-held al-Midan district") is a town's quarter;
@@ -99,6 +100,8 @@ def quarter_names(text: str, start: int = 0, end: int | None = None) -> list[tup
     """(start, end) of the names that words make quarters of a town in ``text[start:end]``: "the
     al-Kalasa neighbourhood", "the Sukkari and Fardous districts", "the neighbourhood of Bab al-Nairab"."""
     end = len(text) if end is None else end
+    if _CUE.search(text, start, end) is None:
+        return []  # most texts: no need for the slower name patterns
     found: set[tuple[int, int]] = set()
     for m in _NAMES_BEFORE_KIND.finditer(text, start, end):
         names = _names_in(text, m)

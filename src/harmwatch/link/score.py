@@ -122,8 +122,9 @@ def assign(mention: Mention, candidates: Mapping[str, Sequence[Mention]],
     if mention.status != "asserted":
         return None
     best: tuple[float, str, Mention, dict[str, float]] | None = None
+    quarter = mention.where is not None and mention.where.geonameid is None  # only such can be in other quarters
     for incident_id in sorted(candidates):
-        if any(other_quarters(mention, member) for member in candidates[incident_id]):
+        if quarter and any(other_quarters(mention, member) for member in candidates[incident_id]):
             continue
         seen: dict[tuple[int, float], Mention] = {}
         for member in sorted(candidates[incident_id], key=lambda m: m.id):
