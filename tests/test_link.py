@@ -355,6 +355,19 @@ def test_a_mention_in_one_quarter_does_not_join_an_incident_in_another(evidence,
     assert assign(m, {"inc-a": members[:1]}) is not None  # the town's own report alone: the quarter is in it
 
 
+@pytest.mark.parametrize(("wheres", "expected"), [
+    ([ALEPPO, AT_ALEPPO("al-Shaar"), ALEPPO], "al-Shaar"),  # the one quarter before its town, however often named
+    ([ALEPPO, AT_ALEPPO("al-Shaar"), AT_ALEPPO("Shaar")], "al-Shaar"),  # one quarter, two spellings
+    ([ALEPPO, AT_ALEPPO("al-Shaar"), AT_ALEPPO("al-Kalasa")], "Aleppo"),  # two quarters: the town
+    ([ALEPPO, ALEPPO_DISTRICT], "Bustan al-Qasr"),  # a finer precision wins anyway
+])
+def test_an_incident_is_placed_at_its_one_quarter(wheres, expected):
+    from harmwatch.link.incident import best_place
+
+    place = best_place([mention(doc(f"d{i}"), where=w) for i, w in enumerate(wheres)])
+    assert place is not None and place.name == expected
+
+
 def test_assign_skipping_copies_of_a_member_gives_what_scoring_every_member_gives():
     m = mention(doc("new", STORY_A, "Outlet N"))
     copies = [replace(mention(doc(f"c{i}", STORY_A, f"Outlet {i}")), index=i % 2) for i in range(6)]

@@ -11,6 +11,7 @@ from ..errors import LinkError
 from ..model import ASSUMED_WHEN, DATE_PRECISIONS, Document, Incident, Link, Mention, Place, When
 from .claims import claims_of, fuse
 from .features import FAMILIES, place_rank
+from .names import skeleton
 from .registry import SourceRegistry, load_registry
 from .sources import count_stories, story_groups
 
@@ -57,7 +58,8 @@ def _place_key(place: Place) -> tuple[str, ...]:
 
 
 def best_place(mentions: Sequence[Mention]) -> Place | None:
-    """The most precise place among the mentions; ties go to the place named most often."""
+    """The most precise place among the mentions; ties go to the one quarter named of a town the others name
+    ("al-Shaar", placed at Aleppo's point, before Aleppo), then to the place named most often."""
     places: dict[tuple[str, ...], Place] = {}
     counts: Counter[tuple[str, ...]] = Counter()
     for m in mentions:
@@ -67,10 +69,16 @@ def best_place(mentions: Sequence[Mention]) -> Place | None:
             counts[key] += 1
     if not places:
         return None
+    towns = {(p.lat, p.lon) for p in places.values() if p.geonameid}
+    quarters: dict[tuple[float | None, float | None], set[str]] = {}
+    for p in places.values():
+        if p.geonameid is None and (p.lat, p.lon) in towns:
+            quarters.setdefault((p.lat, p.lon), set()).add(skeleton(p.name))
 
-    def rank(key: tuple[str, ...]) -> tuple[int, int, bool, tuple[str, ...]]:
+    def rank(key: tuple[str, ...]) -> tuple[int, bool, int, bool, tuple[str, ...]]:
         p = places[key]
-        return place_rank(p.precision), -counts[key], p.lat is None, key
+        sole_quarter = p.geonameid is None and len(quarters.get((p.lat, p.lon), ())) == 1
+        return place_rank(p.precision), not sole_quarter, -counts[key], p.lat is None, key
 
     return places[min(places, key=rank)]
 
