@@ -101,6 +101,11 @@ def test_a_death_toll_for_one_attack_is_that_incident(extractor):
     ("Rescuers have recovered 20 bodies so far this year from bombed buildings.", "scope", "aggregate"),
     ("Air strikes have killed 300 civilians so far, a monitor says.", "scope", "aggregate"),
     ("Activists recorded the air strike on Saraqib in October 2016, which killed 12 people.", "scope", "incident"),
+    # a count since a date runs over days; a comparison with that date does not
+    ("The monitor said air strikes had killed 462 civilians in Aleppo since 15 November.", "scope", "aggregate"),
+    ("Air strikes on Saraqib have killed 45 people since Tuesday, rescuers said.", "scope", "aggregate"),
+    ("The heaviest shelling since 15 November killed 30 people in Aleppo on Monday.", "scope", "incident"),
+    ("More than 130,000 people have fled the Tal Abyad area since Wednesday.", "scope", "incident"),  # one exodus
 ])
 def test_every_mention_of_a_sentence_reads(extractor, text, field, value):
     ms = _mentions(extractor, text)
@@ -225,6 +230,12 @@ def test_since_a_year_long_ago_is_not_historical(extractor, text):
     assert ms and all(m.status == "asserted" for m in ms), [(m.type, m.status) for m in ms]
     # The year is the anchor of the comparison, not the capture's date: that is the week before publication.
     assert all(m.when is not None and m.when.start and m.when.start.year == 2016 for m in ms), [m.when for m in ms]
+
+
+def test_a_date_after_a_comparison_with_an_earlier_one_is_the_events(extractor):
+    (m,) = _asserted(_mentions(extractor, "The heaviest shelling since 15 November killed 30 people in Aleppo on "
+                                          "Monday."), "shelling")
+    assert m.when is not None and (m.when.start, m.when.end) == (date(2016, 12, 12), date(2016, 12, 12)), m.when
 
 
 def test_tally_without_a_date_spans_the_year_before_publication(extractor):

@@ -256,6 +256,14 @@ PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 si
 )
 _MONTH_NAME = (r"(?-i:January|February|March|April|May|June|July|August|September|October|November"
                r"|December)")
+# A count since a date ("had killed 462 civilians since 15 November", "since Tuesday") runs over days: a tally.
+# Not a comparison ("the heaviest shelling since 15 November killed 30") nor a day's event ("since Monday's truce").
+SINCE_DATE = re.compile(
+    r"\bsince\s+(?:(?:early|mid|late)[- ]?)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    + _MONTH_NAME + r"\b(?!['’]s)"
+    r"|\bsince\s+(?:last\s+)?(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['’]s)",
+    re.IGNORECASE,
+)
 # A monitor's count over a whole month or year: "documented 14 massacres in November", "recorded 36 attacks
 # during the month". The verb and the count before the period matter: "In November, a strike killed 12" and
 # "recorded the strike in October, which killed 12" are one event.
@@ -281,7 +289,8 @@ HISTORIC_ATROCITY = re.compile(r"\b(?:Halabja|Srebrenica|Screbrenica|Rwanda|Guer
                                r"|My Lai|Sabra|Shatila|Katyn|Dresden|Hiroshima|Nagasaki)\b")
 # A modal just before a number: "could see up to 300,000 killed" states no count of anything that happened.
 MODAL_BEFORE = re.compile(r"\b(?:could|might|may|would|will|if)\b[^.;,:]{0,40}$", re.IGNORECASE)
-SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began|started)\b[^.;]{0,60}$", re.IGNORECASE)
+# No figure between: in "the heaviest shelling since 15 November killed 30 on Monday", Monday is the event's day.
+SINCE_START = re.compile(r"\b(?:since|start of|beginning of|began|started)\b[^.;\d]{0,60}$", re.IGNORECASE)
 # Before "since <date>": a comparison looks back to that date ("for the first time since 2012", "the worst
 # shelling since March"); the event itself is not then.
 COMPARED_SINCE = re.compile(r"\b(?:(?:for )?the first time|(?:the|its|their) (?:\w+est|most \w+)\b[^.;]{0,40}?)\s*$",

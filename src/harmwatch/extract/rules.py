@@ -166,8 +166,15 @@ def _tidy(who: str) -> str | None:
     return who[:80] or None
 
 
-def scope(clause_text: str, has_figures: bool) -> Decision:
-    """A tally over a period or an area is ``aggregate``; one event at one time and place is ``incident``."""
+# Events that go on over days, whose count since a date is still theirs: "130,000 have fled since Wednesday".
+ONGOING = frozenset({"displacement", "evacuation", "siege", "aid_access"})
+
+
+def scope(clause_text: str, has_figures: bool, etype: str | None = None) -> Decision:
+    """A tally over a period or an area is ``aggregate``; one event at one time and place is ``incident``.
+
+    A count since a date ("air strikes have killed 45 since Tuesday") is a tally, unless the event (``etype``)
+    is one that goes on over days (``ONGOING``)."""
     rescue = lx.RECOVERED_BODIES.search(clause_text) is not None  # "so far" is then one attack's toll
     if any(not (rescue and m.group().lower() in lx.RUNNING_COUNT) for m in lx.AGGREGATE.finditer(clause_text)):
         return Decision("aggregate", "scope:tally-cue")
@@ -175,6 +182,9 @@ def scope(clause_text: str, has_figures: bool) -> Decision:
         return Decision("aggregate", "scope:count-over-period")
     if has_figures and lx.TALLIED_OVER.search(clause_text):
         return Decision("aggregate", "scope:tallied-over-month-or-year")
+    since = lx.SINCE_DATE.search(clause_text) if has_figures and etype not in ONGOING else None
+    if since and not lx.COMPARED_SINCE.search(clause_text, 0, since.start()):
+        return Decision("aggregate", "scope:count-since-date")
     return Decision("incident", "scope:default")
 
 
