@@ -14,7 +14,15 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
 
-from ..geo.event import DESTINATION, event_place, named_area, place_role, quarter_named, quarter_place
+from ..geo.event import (
+    DESTINATION,
+    event_place,
+    named_area,
+    place_role,
+    quarter_key,
+    quarter_named,
+    quarter_place,
+)
 from ..model import ASSUMED_WHEN, Actor, Document, Figure, Mention, Place, Toponym, When
 from ..model import Span as TextSpan
 from . import lexicon as lx
@@ -460,12 +468,9 @@ def _where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place | None,
         return place
     text = _text(doc)
     named = [s.text for s in _place_spans(doc) if start <= s.start_char < end and _a_quarter_of(text, s, place)]
-    if len({_ARTICLE.sub("", name.casefold()) for name in named}) != 1:
+    if len({quarter_key(name) for name in named}) != 1:
         return place
     return quarter_place(named[0], place)
-
-
-_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at)[- ]")  # "al-Sukkari" and "Sukkari" are one quarter
 
 
 def _a_quarter_of(text: str, span: Span, town: Place) -> bool:

@@ -163,7 +163,8 @@ class _Finder:
         """Names that words make a town's quarter ("the al-Kalasa neighbourhood"), which the NER often misses
         or takes for a person: a quarter the gazetteer lacks still tells two events in one city apart."""
         names = set()
-        for start, end in quarter_names(self.doc.text):
+        text = self.doc.text  # Doc.text is rebuilt on every access
+        for start, end in quarter_names(text):
             span = self.doc.char_span(start, end)
             if span is None or _generic(span) or self._demonym(span.text) or self._big(span.text, _BIG_TOWN):
                 continue  # "the Old City quarter", "the Christian quarter", "the Damascus suburb of Douma"
@@ -171,7 +172,6 @@ class _Finder:
             if self._add(span, "LOC"):
                 self.quarters.add(span.start)
         # The same name again, without its cue word ("chlorine was used in al-Sukkari"): the same quarter.
-        text = self.doc.text
         for name in sorted(names):
             for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text):
                 span = self.doc.char_span(m.start(), m.end())
@@ -367,10 +367,10 @@ def _in_town(place: Place | None, towns: list[Place]) -> Place | None:
         return place
     if place.reason.startswith("fuzzy"):
         return None
-    if towns and all(km(place.lat, place.lon, t.lat, t.lon) > QUARTER_KM for t in towns
-                     if place.lat is not None and t.lat is not None and t.lon is not None and place.lon is not None):
-        return None
-    return place
+    points = [(t.lat, t.lon) for t in towns if t.lat is not None and t.lon is not None]
+    if place.lat is None or place.lon is None or not points:
+        return place
+    return place if any(km(place.lat, place.lon, lat, lon) <= QUARTER_KM for lat, lon in points) else None
 
 
 def _foreign_quarter(text: str, span: Span, place: Place, others: set[str]) -> bool:

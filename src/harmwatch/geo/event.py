@@ -119,8 +119,7 @@ def _names_in(text: str, m: re.Match[str]) -> list[tuple[int, int]]:
     """The names of a matched list, each without its leading describing words."""
     out = []
     for name in _QUARTER_NAME.finditer(text, m.start("names"), m.end("names")):
-        words = [w for w in re.finditer(r"\S+", name[0])]
-        kept = next((w for w in words if not _NOT_NAME.fullmatch(w[0])), None)
+        kept = next((w for w in re.finditer(r"\S+", name[0]) if not _NOT_NAME.fullmatch(w[0])), None)
         if kept is not None:
             out.append((name.start() + kept.start(), name.end()))
     return out
@@ -133,6 +132,14 @@ def quarter_named(text: str, start: int, end: int) -> bool:
         return True
     near = quarter_names(text, max(0, start - 160), min(len(text), end + 40))
     return any(s < end and start < e for s, e in near)
+
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul)[- ]")
+
+
+def quarter_key(name: str) -> str:
+    """A quarter's name without case or a leading Arabic article: "al-Sukkari" and "Sukkari" are one quarter."""
+    return _ARTICLE.sub("", name.casefold())
 
 
 def quarter_place(name: str, town: Place) -> Place:
