@@ -34,6 +34,10 @@ def _asserted(ms, etype):
         ("Government troops recaptured the Aleppo district of Masaken Hanano on 27 November.",
          "territory_regained"),
         ("Crowds protested outside the Russian embassy in London on Tuesday.", "peaceful_protest"),
+        # executions by their method, and one after a clash in the same headline
+        ("Militants stoned a woman to death in Raqqa on Friday.", "attack_on_civilians"),
+        ("The group beheaded two men in a square in Deir ez-Zor on Sunday.", "attack_on_civilians"),
+        ("Clashes go on near the airport and the group executes a young man in Mayadin", "attack_on_civilians"),
     ],
 )
 def test_event_type(extractor, text, etype):

@@ -63,9 +63,10 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("armed_clash", r"heavy casualties|heavy losses|resistance", WEAK),
     _p("attack_on_civilians", r"executed|executions?|executing|massacres?|massacred|shot dead|gunned down"
        r"|murdered|summary killings?|terror(?:ist)? attacks?|opened fire on (?:civilians|residents|the crowd)"
-       r"|killing civilians|slaughter(?:ed)?|beaten to death"),
+       r"|killing civilians|slaughter(?:ed)?|beaten to death|executes|behead(?:s|ed|ing|ings)|crucif(?:ied|ixions?)"
+       r"|ston(?:ed|es|ing)(?: \w+){0,3} to death|stoned"),
     _p("attack_on_civilians", r"killed|kills?|killing|killings|murder|shot|stabbed|attacks?|attacked|genocide"
-       r"|executes?|assassinat(?:ed|ion|ions|e)|martyrs?|casualt(?:y|ies)|human losses|losses|injuries"
+       r"|execute|assassinat(?:ed|ion|ions|e)|martyrs?|casualt(?:y|ies)|human losses|losses|injuries"
        r"|(?<!the )(?:injured|wounded|dead)|deaths|targets?|targeted|targeting", WEAK),
     _p("sexual_violence", r"rape[ds]?|raping|sexual (?:violence|assault|abuse)|sexually (?:assaulted|abused)"),
     _p("abduction", r"abduct(?:ed|ion|ions|s)?|kidnap(?:ped|ping|pings|s)?|forcibly disappeared"
