@@ -318,6 +318,16 @@ def test_a_quarter_is_placed_in_its_town(extractor, text, name, placed):
     assert (place.reason.split("'")[1] if place and "placed at" in place.reason else place and place.name) == placed
 
 
+@pytest.mark.parametrize("text", [
+    "Car bomb kills at least 60 in Syria's Azaz",  # a name the NER does not see
+    "Blast kills three in Syria's Jarablus",  # one it takes for an organisation
+])
+def test_a_town_after_its_countrys_possessive_is_the_place(extractor, text):
+    ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    assert ms and all(m.where is not None and m.where.precision == "city" and m.where.country == "SY" for m in ms), [
+        m.where for m in ms]
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

@@ -248,7 +248,7 @@ class _Finder:
             if _after_weak_locative(ent) and not _after_locative(ent):
                 return self._town(ent.text)  # "the city of Khan Shaykhun"
             return (_after_locative(ent) or _before_place_word(ent)) and bool(self._exact(ent.text, cued=True))
-        if _after_locative(ent) or _before_place_word(ent):
+        if _after_locative(ent) or _before_place_word(ent) or self._after_country(ent):
             return bool(self._exact(ent.text, cued=True))
         if _after_weak_locative(ent) and self._town(ent.text):
             return True
@@ -276,7 +276,7 @@ class _Finder:
                 continue
             if not last.whitespace_ and last.i + 1 < len(self.doc) and self.doc[last.i + 1].text == "-":
                 continue  # part of a hyphenated name: "Wal-Mart"
-            strong = _after_locative(span) or _before_place_word(span)
+            strong = _after_locative(span) or _before_place_word(span) or self._after_country(span)
             cued = _dateline(tok) or strong
             if span.text.endswith("."):
                 ok = self._abbreviation(span)  # "Columbus, Ga.", "U.S. Attorney"; not "Mr."
@@ -289,6 +289,13 @@ class _Finder:
             if ok and self._add(span, "GPE", weak=not cued):
                 return n
         return 0
+
+    def _after_country(self, span: Span) -> bool:
+        """After a country's possessive: "Syria's Azaz", "in Iraq's Mosul" name a place of that country."""
+        doc = span.doc
+        if span.start < 2 or doc[span.start - 1].lower_ not in ("'s", "’s"):
+            return False
+        return any(m.place.feature == "PCLI" for m in self.gaz.matches(doc[span.start - 2].text, fuzzy=False))
 
     def _abbreviation(self, span: Span) -> bool:
         """A country alias anywhere ("U.S."), a state abbreviation after a comma or hyphen ("D-S.C.")."""
