@@ -110,6 +110,10 @@ def test_a_death_toll_for_one_attack_is_that_incident(extractor):
     ("Air strikes on Saraqib have killed 45 people since Tuesday, rescuers said.", "scope", "aggregate"),
     ("The heaviest shelling since 15 November killed 30 people in Aleppo on Monday.", "scope", "incident"),
     ("More than 130,000 people have fled the Tal Abyad area since Wednesday.", "scope", "incident"),  # one exodus
+    # a monitor's daily toll across the country; one strike's toll is not
+    ("206 were killed yesterday, including 48 regime forces and armed loyalists.", "scope", "aggregate"),
+    ("143 killed yesterday 20/01/2015", "scope", "aggregate"),
+    ("12 killed yesterday in an air strike on a market in Saraqib.", "scope", "incident"),
 ])
 def test_every_mention_of_a_sentence_reads(extractor, text, field, value):
     ms = _mentions(extractor, text)

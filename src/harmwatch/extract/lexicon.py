@@ -265,6 +265,13 @@ SINCE_DATE = re.compile(
     r"|\bsince\s+(?:last\s+)?(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['’]s)",
     re.IGNORECASE,
 )
+# A monitor's daily toll across the country, opening its sentence: "206 were killed yesterday, including 48 regime
+# forces", "143 killed yesterday 20/01/2015". One strike's toll names its event: "12 killed in a strike yesterday".
+DAILY_TOLL = re.compile(
+    r"^\W*\d[\d,]*\s+(?:[a-z]+\s+){0,2}?(?:were\s+|have\s+been\s+)?(?:killed|died)\s+(?:yesterday|today)\b"
+    r"(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?(?:,?\s+(?:including|among\s+them)\b|\W*$)",
+    re.IGNORECASE,
+)
 # A monitor's count over a whole month or year: "documented 14 massacres in November", "recorded 36 attacks
 # during the month". The verb and the count before the period matter: "In November, a strike killed 12" and
 # "recorded the strike in October, which killed 12" are one event.

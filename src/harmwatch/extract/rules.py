@@ -174,7 +174,10 @@ def scope(clause_text: str, has_figures: bool, etype: str | None = None) -> Deci
     """A tally over a period or an area is ``aggregate``; one event at one time and place is ``incident``.
 
     A count since a date ("air strikes have killed 45 since Tuesday") is a tally, unless the event (``etype``)
-    is one that goes on over days (``ONGOING``)."""
+    is one that goes on over days (``ONGOING``). So is a clause that opens with a daily toll ("206 were killed
+    yesterday, including 48 regime forces"); the events the sentence goes on to report keep their own scope."""
+    if lx.DAILY_TOLL.match(clause_text):
+        return Decision("aggregate", "scope:daily-toll")
     rescue = lx.RECOVERED_BODIES.search(clause_text) is not None  # "so far" is then one attack's toll
     if any(not (rescue and m.group().lower() in lx.RUNNING_COUNT) for m in lx.AGGREGATE.finditer(clause_text)):
         return Decision("aggregate", "scope:tally-cue")
