@@ -265,7 +265,7 @@ SINCE_DATE = re.compile(
     r"|\bsince\s+(?:last\s+)?(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['’]s)",
     re.IGNORECASE,
 )
-# A monitor's daily toll across the country, opening its sentence: "206 were killed yesterday, including 48 regime
+# A monitor's daily toll across the country, opening its clause: "206 were killed yesterday, including 48 regime
 # forces", "143 killed yesterday 20/01/2015". One strike's toll names its event: "12 killed in a strike yesterday".
 DAILY_TOLL = re.compile(
     r"^\W*\d[\d,]*\s+(?:[a-z]+\s+){0,2}?(?:were\s+|have\s+been\s+)?(?:killed|died)\s+(?:yesterday|today)\b"
