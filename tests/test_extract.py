@@ -114,6 +114,10 @@ def test_a_death_toll_for_one_attack_is_that_incident(extractor):
     ("206 were killed yesterday, including 48 regime forces and armed loyalists.", "scope", "aggregate"),
     ("143 killed yesterday 20/01/2015", "scope", "aggregate"),
     ("12 killed yesterday in an air strike on a market in Saraqib.", "scope", "incident"),
+    # a count over a number of days or weeks
+    ("Shelling killed 12 people in two days in Douma, activists said.", "scope", "aggregate"),
+    ("The number of people killed in about 28 weeks of Russian strikes has risen to 500.", "scope", "aggregate"),
+    ("A strike killed 12 people in Douma on Monday, two days after a truce began.", "scope", "incident"),
 ])
 def test_every_mention_of_a_sentence_reads(extractor, text, field, value):
     ms = _mentions(extractor, text)

@@ -251,6 +251,8 @@ AGGREGATE = re.compile(  # a tally or a pattern of events whatever the sentence 
 PERIOD = re.compile(  # a period: makes a counted figure a tally ("killed 300 since the start of the war")
     r"\b(?:since the (?:start|beginning)|in the first (?:\w+ )?(?:days|weeks|months|years|hours)"
     r"|in the (?:last|past) \w+ (?:days|weeks|months|years)|over the (?:last|past) \w+|this year"
+    r"|(?:in|within|over) (?:about |around |nearly |almost |some )?(?:\d+|two|three|four|five|six|seven|eight|nine"
+    r"|ten) (?:consecutive |straight )?(?:days|weeks|months|years)"
     r"|death toll(?! (?:from|of|in) (?:the |this |last |\w+'s )?(?:\w+ ){0,3}"
     r"(?:strikes?|attacks?|raids?|bombings?|blasts?|explosions?|shelling|massacres?)))\b",
     re.IGNORECASE,
