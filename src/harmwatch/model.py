@@ -112,6 +112,10 @@ class Place:
     score: float = 0.0
     reason: str = ""
 
+    def placed_at(self, town: Place) -> bool:
+        """Whether this is a name the gazetteer lacks (a quarter) placed at ``town``'s very point."""
+        return self.geonameid is None and town.geonameid is not None and (self.lat, self.lon) == (town.lat, town.lon)
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "lat": self.lat, "lon": self.lon, "precision": self.precision}
 

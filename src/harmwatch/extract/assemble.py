@@ -477,8 +477,7 @@ def _a_quarter_of(text: str, span: Span, town: Place) -> bool:
     """Whether ``span`` names a quarter of ``town`` the gazetteer lacks: unresolved, or placed at the town's very
     point for want of a match ("al-Kalasa neighbourhood of Aleppo"), and not where people went."""
     place: Place | None = span._.place
-    at_town = place is None or (place.geonameid is None and place.lat == town.lat and place.lon == town.lon)
-    return (at_town and place_role(text, span.start_char) != DESTINATION
+    return ((place is None or place.placed_at(town)) and place_role(text, span.start_char) != DESTINATION
             and (span._.quarter or quarter_named(text, span.start_char, span.end_char)))
 
 

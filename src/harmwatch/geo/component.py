@@ -29,7 +29,7 @@ from .index import Gazetteer, Match, is_user
 from .resolve import RunFocus, resolve
 from .sources import ABBR, ALT, DEMONYM, PRIMARY
 from .spatial import km
-from .tables import ADMIN_WORDS, GENERIC_WORDS, PLACE_WORDS
+from .tables import ADMIN_WORDS, ARABIC_ARTICLES, GENERIC_WORDS, PLACE_WORDS
 
 SPANS_KEY = "hw_places"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -389,7 +389,7 @@ def _foreign_quarter(text: str, span: Span, place: Place, others: set[str]) -> b
 
 
 # A name that goes on with an Arabic article and a capital ("Bustan al-Qasr"): longer than what matched.
-_GOES_ON = re.compile(r"[ \t]+(?i:al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul)-[A-Z]")
+_GOES_ON = re.compile(rf"[ \t]+(?i:{ARABIC_ARTICLES})-[A-Z]")
 
 
 def _cut_short(text: str, span: Span, place: Place) -> bool:

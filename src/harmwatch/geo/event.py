@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..model import Place, Toponym
+from .tables import ARABIC_ARTICLES
 
 ORIGIN, DESTINATION, LOCATION = "origin", "destination", "location"
 _PRECISION_RANK = {"exact": 0, "neighbourhood": 1, "city": 2, "district": 3, "region": 4, "country": 5,
@@ -80,7 +81,7 @@ def place_role(sentence: str, start: int) -> str:
 _QUARTER_BEFORE = re.compile(r"\b(?:district|neighbou?rhood|quarter|suburb)s?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _QUARTER_AFTER = re.compile(r"[ \t]+(?:neighbou?rhood|quarter|suburb)s?\b", re.IGNORECASE)
 # A quarter's name: up to four capitalised words, each maybe after an Arabic article ("Bustan al-Qasr").
-_NAME_WORD = r"(?:(?i:al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul)-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
+_NAME_WORD = rf"(?:(?i:{ARABIC_ARTICLES})-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
 _QUARTER_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}")
 _NAMES = rf"{_QUARTER_NAME.pattern}(?:(?:,[ \t]*|,?[ \t]+and[ \t]+){_QUARTER_NAME.pattern})*"
 # Lower case only: "District" and "Quarter" in capitals end a proper name ("School District", "French Quarter").
@@ -134,7 +135,7 @@ def quarter_named(text: str, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in near)
 
 
-_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul)[- ]")
+_ARTICLE = re.compile(rf"^(?:{ARABIC_ARTICLES})[- ]")
 
 
 def quarter_key(name: str) -> str:

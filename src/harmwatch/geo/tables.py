@@ -153,6 +153,8 @@ GENERIC_WORDS = frozenset({
 })
 
 # Words after a name that say what kind of place it is, but are not part of its name: "Aleppo city",
+# Arabic articles that start a word of a name ("al-Shaar", "Bustan al-Qasr", "Deir ez-Zor"): a regex alternation.
+ARABIC_ARTICLES = "al|el|ad|ar|as|ash|az|an|at|ed|er|es|ez|ul"
 # "Daraa countryside". A name is looked up with them first ("Kuwait City"), then without.
 PLACE_WORDS = frozenset({
     "city", "town", "village", "countryside", "neighborhood", "neighbourhood", "camp", "suburbs",

@@ -130,19 +130,12 @@ def _fine_pair(a: Place, b: Place) -> float:
     near = max(0.0, 1.0 - haversine_km(a.lat, a.lon, b.lat, b.lon) / (2 * TOLERANCE_KM[coarser_precision(a, b)]))
     if near == 0.0:
         return 0.0
-    if _in_its_town(a, b):
+    if a.placed_at(b) or b.placed_at(a):  # a quarter at its town's point: the town holds it
         return CONTAINED
     if a.precision == b.precision and folded_name(a.name) != folded_name(b.name):
         # Two towns are two places, however near; unless the resolver was unsure of one.
         return DOUBTFUL_TOWNS if not (is_confident(a) and is_confident(b)) else 0.0
     return NEUTRAL + NEUTRAL * near
-
-
-def _in_its_town(a: Place, b: Place) -> bool:
-    """One is a quarter placed at the other, its town ("al-Kalasa" at Aleppo's point): the town holds it."""
-    if (a.geonameid is None) == (b.geonameid is None):
-        return False
-    return a.lat == b.lat and a.lon == b.lon
 
 
 def other_quarters(a: Mention, b: Mention) -> bool:

@@ -69,10 +69,9 @@ def best_place(mentions: Sequence[Mention]) -> Place | None:
             counts[key] += 1
     if not places:
         return None
-    towns = {(p.lat, p.lon) for p in places.values() if p.geonameid}
     quarters: dict[tuple[float | None, float | None], set[str]] = {}
     for p in places.values():
-        if p.geonameid is None and (p.lat, p.lon) in towns:
+        if any(p.placed_at(town) for town in places.values()):
             quarters.setdefault((p.lat, p.lon), set()).add(skeleton(p.name))
 
     def rank(key: tuple[str, ...]) -> tuple[int, bool, int, bool, tuple[str, ...]]:
