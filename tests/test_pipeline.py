@@ -244,3 +244,61 @@ def test_marked_time_is_timezone_aware_by_default(new_store, toy_documents):
     row = new_store._db.one("SELECT processed_at FROM documents")
     stamp = datetime.fromisoformat(row["processed_at"])
     assert stamp.tzinfo is not None and stamp >= before
+
+
+# --- large incidents wait for their rebuild (harmwatch.store.stale) ---
+
+
+@pytest.fixture
+def lazy_rebuilds(monkeypatch):
+    """Every incident touched again waits for its rebuild until the end of the run (the toy ones are small)."""
+    from harmwatch.store import stale
+
+    monkeypatch.setattr(stale, "LAZY_FROM", 0)
+    monkeypatch.setattr(stale, "GROWTH", 10.0)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5])
+def test_incidents_waiting_for_their_rebuild_end_as_if_rebuilt_every_batch(tmp_path, toy_documents, reference,
+                                                                            lazy_rebuilds, batch_size):
+    with _ingest(tmp_path / "lazy.db", toy_documents) as store:
+        report = process(store, FakeExtractor(), batch_size=batch_size, linker=FakeLinkStage())
+        assert store.stale_incidents() == []
+        assert _state(store) == reference
+        assert report.incidents_touched == len(reference[0])
+
+
+def _behind(store):
+    """Incidents whose stored row lists fewer mentions than they have members."""
+    return sorted(inc.id for inc in store.incidents()
+                  if len(inc.mentions) != len(store.members_of([inc.id])[inc.id]))
+
+
+def test_a_crash_leaves_waiting_incidents_listed_and_the_next_run_rebuilds_them(new_store, toy_documents,
+                                                                                reference, lazy_rebuilds):
+    for doc in toy_documents:
+        new_store.add_document(doc)
+    with pytest.raises(RuntimeError, match="simulated crash"):  # the 9th mention is in the 6th document
+        process(new_store, FakeExtractor(), batch_size=1, linker=FakeLinkStage(crash_at=9))
+    # Aleppo's, Idlib's and Homs's shelling or air strike each gained a member after their first build.
+    assert len(new_store.stale_incidents()) == 3
+    assert _behind(new_store) == new_store.stale_incidents()
+    process(new_store, FakeExtractor(), batch_size=1, linker=FakeLinkStage())
+    assert new_store.stale_incidents() == [] and _behind(new_store) == []
+    assert _state(new_store) == reference
+
+
+def test_a_review_of_a_waiting_incident_keeps_it_waiting_and_survives_its_rebuild(tmp_path, toy_documents,
+                                                                                 lazy_rebuilds):
+    from harmwatch.api import actions
+
+    with _ingest(tmp_path / "review.db", toy_documents) as store:
+        with pytest.raises(RuntimeError, match="simulated crash"):
+            process(store, FakeExtractor(), batch_size=1, linker=FakeLinkStage(crash_at=9))
+        waiting = store.stale_incidents()[0]
+        actions.confirm(store, "Analyst", waiting, "checked against the video")
+        assert waiting in store.stale_incidents()  # the decision did not make the row current
+        process(store, FakeExtractor(), batch_size=1, linker=FakeLinkStage())
+        rebuilt = store.incident(waiting)
+        assert rebuilt.status == "reviewed"
+        assert len(rebuilt.mentions) == len(store.members_of([waiting])[waiting])

@@ -3,7 +3,8 @@
 Each batch commits in one transaction, so a killed run loses only its open
 batch and the next run picks up from there. Mentions are linked one at a time
 in a fixed global order (ingest order, then mention index) and each touched
-incident is rebuilt at once, so the result does not depend on batch size.
+incident is rebuilt at once (a large one once it has grown enough, and at the end of
+the run), so the result does not depend on batch size.
 
 An extractor that can ``submit`` a batch (``harmwatch.scale.DaskExtractor``) gets
 up to ``lookahead`` batches ahead of the one being linked, so workers extract
@@ -64,7 +65,7 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
     """
     if batch_size < 1:
         raise ConfigError(f"batch size must be at least 1, got {batch_size}; use e.g. 8.")
-    from .link.session import link_batch  # imported on use: keeps `import harmwatch.pipeline` light
+    from .link.session import link_batch, rebuild_stale  # imported on use: keeps `import harmwatch.pipeline` light
 
     stage = linker or _default_linker()
     now = clock or (lambda: datetime.now(UTC))
@@ -85,6 +86,8 @@ def process(store: Store, extractor: MentionExtractor, *, batch_size: int = 8, p
             documents += len(batch)
             mentions += sum(len(ms) for ms in found)
             bar.update(len(batch))
+        # Large incidents wait for their rebuild while they grow (harmwatch.store.stale): catch up now.
+        touched.update(rebuild_stale(store, stage, {}))
     return ProcessReport(documents=documents, mentions=mentions, incidents_touched=len(touched))
 
 

@@ -63,7 +63,7 @@ def _record_simple(store: Store, decision: Review) -> ActionResult:
         if decision.action == "note":  # a remark changes nothing but the history
             review_store.audit(store, stored, decision.incident_id, None, {"note": decision.note})
         else:
-            store.put_incident(before)  # put_incident applies every decision, the new one included
+            store.put_incident(before, fresh=False)  # applies every decision, the new one included
             after = store.incident(decision.incident_id)
             review_store.audit(store, stored, decision.incident_id, before.to_dict(), after.to_dict())
     return ActionResult(stored, (decision.incident_id,))

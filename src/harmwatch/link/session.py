@@ -3,7 +3,8 @@
 ``process`` (``harmwatch.pipeline``) hands each batch's mentions to :func:`link_batch`. Each
 mention is compared only with the incidents its blocking keys reach (``Store.candidates`` given
 the mention), saved at once (so the next mention of the batch can join it), and every incident the
-batch touched is rebuilt once at the end. A ``Store.mention_writer`` does the batch's reads and writes:
+batch touched is rebuilt once at the end (a large one only once it has grown enough, see
+``harmwatch.store.stale``; ``rebuild_stale`` catches up with those). A ``Store.mention_writer`` does the batch's reads and writes:
 index rows and members are read once per batch, claims and links written together before the
 rebuilds. Linking decisions read members, not the incident rows, so the result is the same as
 rebuilding after every mention, whatever the batch size (save that an incident growing past 48
@@ -118,5 +119,18 @@ def link_batch(store: Store, stage: LinkStage, mentions: Iterable[Mention],
     for m in batch:
         touched[link_one(store, stage, m, writer)] = None
     writer.flush()  # claims and links are read from here on (rebuild)
-    rebuild_all(store, stage, list(touched), documents, writer.held())
+    rebuild_all(store, stage, store.due_rebuilds(list(touched)), documents, writer.held())
     return set(touched)
+
+
+def rebuild_stale(store: Store, stage: LinkStage, documents: MutableMapping[str, Document]) -> list[str]:
+    """Rebuild every incident whose row is behind its members (``store.stale``); returns their ids.
+
+    REBUILT_TOGETHER incidents a transaction: a run killed here leaves the rest listed for the next one.
+    """
+    ids = store.stale_incidents()
+    for i in range(0, len(ids), REBUILT_TOGETHER):
+        with store.transaction():
+            still = set(store.stale_incidents())  # another run or a reviewer may have rebuilt some meanwhile
+            rebuild_all(store, stage, [x for x in ids[i:i + REBUILT_TOGETHER] if x in still], documents)
+    return ids

@@ -145,7 +145,10 @@ _V4_LINKING = (
     "CREATE INDEX link_blocks_incident ON link_blocks (incident_id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2_REVIEW, _V3_REFERENCE, _V4_LINKING)
+# Step 5: incidents whose row waits for a rebuild while their members grow (``store.stale``, issue 9).
+_V5_STALE = ("CREATE TABLE stale_incidents (id TEXT PRIMARY KEY, built INTEGER NOT NULL)",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2_REVIEW, _V3_REFERENCE, _V4_LINKING, _V5_STALE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _VERSION_TABLE = (

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from ..errors import ConfigError, NotFound, StoreError
 from ..model import Document, Incident, Link, Mention
-from . import blocking, review, saving
+from . import blocking, review, saving, stale
 from .db import Database, Row, chunks, marks
 from .records import (
     Values,
@@ -228,20 +228,34 @@ class Store:
 
     # --- incidents ---
 
-    def put_incident(self, inc: Incident) -> None:
+    def put_incident(self, inc: Incident, *, fresh: bool = True) -> None:
         """Insert or replace ``inc`` (its links are stored by ``save_mention``).
 
         Issue 6: reviewers' decisions are applied first, so no rebuild undoes them; the search index follows.
+        ``fresh``: ``inc`` was built from all its current members, so it is no longer stale (``store.stale``);
+        False when a stored incident is only written back with a reviewer's decision applied.
         """
-        self.put_incidents([inc])
+        self.put_incidents([inc], fresh=fresh)
 
-    def put_incidents(self, incidents: Sequence[Incident]) -> None:
+    def put_incidents(self, incidents: Sequence[Incident], *, fresh: bool = True) -> None:
         """``put_incident`` each of ``incidents``, in a few statements."""
         with self.transaction():
             rows = [incident_row(inc) for inc in review.reviewed_all(self._db, incidents)]
             if rows:
                 self._db.execute_many(_upsert("incidents", rows[0], ["id"]), [list(r.values()) for r in rows])
             review.index_incidents(self._db, [r["id"] for r in rows])
+            if fresh:
+                stale.built(self._db, [r["id"] for r in rows])
+
+    def due_rebuilds(self, incident_ids: Sequence[str]) -> list[str]:
+        """Of the incidents the open batch touched, those to rebuild now; large ones wait (``store.stale``)."""
+        with self.transaction():
+            return stale.due_now(self._db, incident_ids)
+
+    def stale_incidents(self) -> list[str]:
+        """Incidents whose row is behind their members, waiting for ``rebuild_stale``."""
+        with self.transaction():
+            return stale.listed(self._db)
 
     def incident(self, incident_id: str) -> Incident:
         """The incident with this id, with its links."""
