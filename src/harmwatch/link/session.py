@@ -4,11 +4,12 @@
 mention is compared only with the incidents its blocking keys reach (``Store.candidates`` given
 the mention), saved at once (so the next mention of the batch can join it), and every incident the
 batch touched is rebuilt once at the end (a large one only once it has grown enough, see
-``harmwatch.store.stale``; ``rebuild_stale`` catches up with those). A ``Store.mention_writer`` does
-the batch's reads and writes: index rows and members are read once per batch, claims and links written together before the
-rebuilds. Linking decisions read members, not the incident rows, so the result is the same as
-rebuilding after every mention, whatever the batch size (save that an incident growing past 48
-members mid-batch is compared through its first and latest ones only from the next batch on).
+``harmwatch.store.stale``; ``rebuild_stale`` catches up with those). A ``Store.mention_writer``
+does the batch's reads and writes: index rows and members are read once per batch, claims and
+links written together before the rebuilds. Linking decisions read members, not the incident
+rows, so the result is the same as rebuilding after every mention, whatever the batch size (save
+that an incident growing past 48 members mid-batch is compared through its first and latest ones
+only from the next batch on).
 """
 
 from __future__ import annotations
