@@ -230,6 +230,15 @@ def demo_db(geo_gazetteer, tmp_path_factory):
     return str(db), summary
 
 
+@pytest.fixture
+def lazy_rebuilds(monkeypatch):
+    """Every incident touched again waits for its rebuild until the end of the run (test incidents are small)."""
+    from harmwatch.store import stale
+
+    monkeypatch.setattr(stale, "LAZY_FROM", 0)
+    monkeypatch.setattr(stale, "GROWTH", 10.0)
+
+
 # --- api fixtures ---
 # A real uvicorn server on a free loopback port, in a thread of the test process. The session server
 # reads whichever database ``ApiTarget.db`` names, so each test gets its own without a new server.

@@ -224,12 +224,16 @@ def test_link_stage_breaking_its_contract_raises_link_error(new_store, toy_docum
     assert new_store.counts()["mentions"] == 0
 
 
-def test_default_link_stage_is_harmwatch_link(tmp_path, toy_documents):
+@pytest.mark.parametrize("lazy", [False, True])
+def test_default_link_stage_is_harmwatch_link(tmp_path, toy_documents, request, lazy):
+    if lazy:
+        request.getfixturevalue("lazy_rebuilds")
     states = []
     for batch_size in (1, 4):
         with _ingest(tmp_path / f"real-{batch_size}.db", toy_documents) as store:
             report = process(store, FakeExtractor(), batch_size=batch_size)
             assert report.documents == len(toy_documents)
+            assert store.stale_incidents() == []
             states.append(_state(store))
     incidents = states[0][0]
     assert {m for inc in incidents for m in inc.mentions} == {
@@ -247,15 +251,6 @@ def test_marked_time_is_timezone_aware_by_default(new_store, toy_documents):
 
 
 # --- large incidents wait for their rebuild (harmwatch.store.stale) ---
-
-
-@pytest.fixture
-def lazy_rebuilds(monkeypatch):
-    """Every incident touched again waits for its rebuild until the end of the run (the toy ones are small)."""
-    from harmwatch.store import stale
-
-    monkeypatch.setattr(stale, "LAZY_FROM", 0)
-    monkeypatch.setattr(stale, "GROWTH", 10.0)
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 5])
@@ -302,3 +297,23 @@ def test_a_review_of_a_waiting_incident_keeps_it_waiting_and_survives_its_rebuil
         rebuilt = store.incident(waiting)
         assert rebuilt.status == "reviewed"
         assert len(rebuilt.mentions) == len(store.members_of([waiting])[waiting])
+
+
+def test_a_run_killed_before_it_caught_up_is_caught_up_by_the_next_with_nothing_new(
+        tmp_path, toy_documents, reference, lazy_rebuilds, monkeypatch):
+    from harmwatch.link import session
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("killed before catching up")
+
+    with _ingest(tmp_path / "late.db", toy_documents) as store:
+        with monkeypatch.context() as patch:
+            patch.setattr(session, "rebuild_stale", killed)
+            with pytest.raises(RuntimeError, match="before catching up"):
+                process(store, FakeExtractor(), batch_size=2, linker=FakeLinkStage())
+        assert store.counts()["processed"] == len(toy_documents)
+        waiting = store.stale_incidents()
+        assert waiting and _behind(store) == waiting
+        report = process(store, FakeExtractor(), batch_size=2, linker=FakeLinkStage())
+        assert (report.documents, report.incidents_touched) == (0, len(waiting))
+        assert store.stale_incidents() == [] and _state(store) == reference

@@ -204,6 +204,21 @@ def test_cli_workers_give_the_single_process_record(demo_db, hw_env, tmp_path):
         assert _record(store) == expected
 
 
+def test_incidents_waiting_for_their_rebuild_give_the_same_record(demo_db, extractor, lazy_rebuilds, tmp_path):
+    """The real extractor and link stage on the demo corpus, every incident rebuilt only at the end of the run."""
+    from harmwatch.config import Settings
+    from harmwatch.ingest import ingest
+
+    db, _ = demo_db
+    with open_store(db) as store:
+        expected = _record(store)
+    with open_store(tmp_path / "lazy.db") as store:
+        ingest(store, [demo_corpus()], Settings(db=str(tmp_path / "lazy.db")))
+        process(store, extractor, batch_size=4)
+        assert store.stale_incidents() == []
+        assert _record(store) == expected
+
+
 def test_process_refuses_workers_with_scheduler(hw_env, tmp_path):
     env = {**os.environ, **hw_env}
     done = subprocess.run([*HARMWATCH, "process", "--db", str(tmp_path / "x.db"),
