@@ -28,6 +28,17 @@ def _d(s: str | None) -> date | None:
     ("It happened last Friday.", FRI, "2016-07-22", "2016-07-22", "day"),
     ("Talks resume next Monday.", FRI, "2016-08-01", "2016-08-01", "day"),
     ("Shelling has continued since Monday.", FRI, "2016-07-25", "2016-07-29", "day"),
+    # "after" a day opens a period that runs to publication; "the day after", "shortly after" do not
+    ("Forty were killed after 20 July.", FRI, "2016-07-21", "2016-07-29", "day"),
+    ("Shelling after July 20 killed six.", FRI, "2016-07-21", "2016-07-29", "day"),
+    ("Talks opened the day after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
+    ("A strike came shortly after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
+    # ranges of days
+    ("Raids between 18 and 22 July killed 30.", FRI, "2016-07-18", "2016-07-22", "day"),
+    ("From 3 to 9 December 2016 the road was shut.", FRI, "2016-12-03", "2016-12-09", "day"),
+    ("From 18 July to 22 July the road was shut.", FRI, "2016-07-18", "2016-07-22", "day"),
+    ("from June 30 until July 4 no aid entered", FRI, "2016-06-30", "2016-07-04", "day"),
+    ("between 18 July and 22 July 2016", FRI, "2016-07-18", "2016-07-22", "day"),
     ("They crossed on Saturday.", NEW_YEAR, "2016-12-31", "2016-12-31", "day"),
     # days relative to publication
     ("The bridge fell yesterday.", FRI, "2016-07-28", "2016-07-28", "day"),
@@ -114,7 +125,8 @@ def test_find_dates(text: str, published: date | None, start: str | None, end: s
 @pytest.mark.parametrize(("text", "rule"), [
     ("on Thursday", "weekday"), ("since Monday", "since_weekday"), ("4 days ago", "ago"),
     ("earlier this month", "this_period"), ("last month", "last_period"), ("in July alone", "month"),
-    ("since July", "since_month"), ("on 24 July", "day_month"), ("July 24", "month_day"),
+    ("since July", "since_month"), ("after 24 July", "after_day_month"), ("between 2 and 4 July", "day_range_words"),
+    ("from 2 July to 4 July", "span"), ("on 24 July", "day_month"), ("July 24", "month_day"),
     ("December 13, 2016", "month_day_year"), ("13 December 2016", "day_month_year"), ("2016-12-13", "iso"),
     ("in September 2015", "month_year"), ("in 2011", "year"), ("since 2011", "since_year"),
     ("in the 1990s", "decade"), ("over the last 10 days", "rolling"), ("yesterday", "relative_day"),
@@ -123,6 +135,12 @@ def test_rule_names_the_pattern(text: str, rule: str) -> None:
     found = find_dates(text, FRI)
     assert [d.when.rule for d in found] == [rule]
     assert found[0].when.text == text
+
+
+@pytest.mark.parametrize("text", ["Strikes on 18 July and 22 July hit the market.", "From 22 July to 18 July.",
+                                  "Since 18 July to 22 July"])
+def test_two_days_not_opened_as_a_range_stay_two_days(text: str) -> None:
+    assert len(find_dates(text, FRI)) == 2
 
 
 def test_since_an_absolute_date_without_publication_keeps_its_start() -> None:

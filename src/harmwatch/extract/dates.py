@@ -93,7 +93,10 @@ _YEAR = r"(?<![\d,.])(?:1[89]\d\d|20\d\d)\b"
 _NUMW = (r"\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
          r"|forty|fifty|sixty|a\s+few|few|several|a\s+couple\s+of|couple\s+of")
 _UNIT = r"(?P<unit>day|week|month|year)s?\b"
-_SINCE = r"(?P<since>(?i:since)\s+)?"
+# "after 15 November" runs to publication; "the day after", "shortly after 15 November" do not.
+_NOT_A_PERIOD = "".join(rf"(?<!\b{w}\s)" for w in ("day", "days", "weeks", "hours", "minutes", "morning", "night",
+                                                      "evening", "shortly", "soon", "just", "immediately", "right"))
+_SINCE = rf"(?P<since>(?i:since|{_NOT_A_PERIOD}after)\s+)?"
 
 _I = re.IGNORECASE
 _RULES_SRC: tuple[tuple[str, str, int], ...] = (
@@ -103,6 +106,9 @@ _RULES_SRC: tuple[tuple[str, str, int], ...] = (
                        rf"(?P<y>{_YEAR})", 0),
     ("day_range_month", rf"(?P<d>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\s+(?P<mon>{_MON})"
                         rf"(?:,?\s+(?P<y>{_YEAR}))?", 0),
+    # "between 15 and 20 November", "from 3 to 9 December 2016"
+    ("day_range_words", rf"(?i:between|from)\s+(?P<d>{_DAY})\s+(?i:and|to|until|till|through)\s+(?P<d2>{_DAY})"
+                        rf"\s+(?P<mon>{_MON})(?:,?\s+(?P<y>{_YEAR}))?", 0),
     ("month_day_range", rf"(?P<mon>{_MON})\s+(?P<d>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})"
                         rf"(?:,?\s+(?P<y>{_YEAR}))?", 0),
     ("day_month", rf"{_SINCE}(?:(?i:on)\s+)?(?:{_WD_PRE})?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?"
@@ -137,8 +143,8 @@ _RULES_SRC: tuple[tuple[str, str, int], ...] = (
 _RULES = tuple((name, re.compile(src, flags)) for name, src, flags in _RULES_SRC)
 # A part some rules cannot match without (same pattern, same flags): one search for it spares their scans
 # of the many sentences that name no month, year or weekday (issue 9).
-_MONTH_RULES = ("month_day_year", "day_month_year", "day_range_month", "month_day_range", "day_month", "month_day",
-                "month_year", "month")
+_MONTH_RULES = ("month_day_year", "day_month_year", "day_range_month", "day_range_words", "month_day_range",
+                "day_month", "month_day", "month_year", "month")
 _MONTH_PART, _YEAR_PART, _WEEKDAY_PART = ((src, re.compile(src)) for src in (_MON, _YEAR, _WD))
 _NEEDS: dict[str, tuple[str, re.Pattern[str]]] = {
     **dict.fromkeys(_MONTH_RULES, _MONTH_PART), "year_range": _YEAR_PART, "year": _YEAR_PART, "weekday": _WEEKDAY_PART,
@@ -358,6 +364,7 @@ def _r_day_of_month(g: dict[str, str], pub: date | None) -> _Range | None:
 
 _RESOLVERS: dict[str, Callable[[dict[str, str], date | None], _Range | None]] = {
     "iso": _r_full, "month_day_year": _r_full, "day_month_year": _r_full, "day_range_month": _r_day_range,
+    "day_range_words": _r_day_range,
     "month_day_range": _r_day_range, "day_month": _r_day_month, "month_day": _r_day_month,
     "month_year": _r_month_year, "month": _r_month, "year_range": _r_year_range, "year": _r_year,
     "decade": _r_decade, "weekday": _r_weekday, "relative_day": _r_relative_day, "ago": _r_ago,
@@ -366,9 +373,12 @@ _RESOLVERS: dict[str, Callable[[dict[str, str], date | None], _Range | None]] = 
 }
 
 
-def _is_since(g: dict[str, str]) -> bool:
-    words = " ".join(filter(None, (g.get("since"), g.get("prep"), g.get("rel")))).lower()
-    return words.strip() == "since"
+def _since(g: dict[str, str]) -> str | None:
+    """"since" or "after" when the date opens a period that runs to publication ("after 15 November")."""
+    if g.get("since"):
+        return g["since"].strip().lower()
+    words = " ".join(filter(None, (g.get("prep"), g.get("rel")))).lower()
+    return "since" if words.strip() == "since" else None  # "after November": the month after, not handled
 
 
 def _resolve(name: str, m: re.Match[str], pub: date | None) -> When | None:
@@ -377,10 +387,13 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> When | None:
     if res is None:
         return None
     start, end, precision = res
-    if _is_since(g):
+    since = _since(g)
+    if since:
         if start is not None:
-            end = pub
-        return When(start, end, precision, m.group(), f"since_{name}")
+            if since == "after" and precision == "day":
+                start += timedelta(days=1)
+            end = pub if pub is None else max(pub, start)
+        return When(start, end, precision, m.group(), f"{since}_{name}")
     return When(start, end, precision, m.group(), name)
 
 
@@ -415,5 +428,27 @@ def find_dates(text: str, published: date | None, offset: int = 0) -> list[DateM
         if when is None:
             continue
         taken.append((start, end))
-        out.append(DateMention(start + offset, end + offset, m.group(), when))
-    return sorted(out, key=lambda d: d.start)
+        out.append(DateMention(start, end, m.group(), when))
+    joined = _join_spans(text, sorted(out, key=lambda d: d.start))
+    return [DateMention(d.start + offset, d.end + offset, d.text, d.when) for d in joined]
+
+
+_SPAN_OPEN = re.compile(r"\b(?:from|between)\s+$", re.IGNORECASE)
+_SPAN_JOIN = re.compile(r"\s*(?:to|until|till|through|and|[-–])\s*", re.IGNORECASE)
+
+
+def _join_spans(text: str, dates: list[DateMention]) -> list[DateMention]:
+    """"from 15 November to 2 December": one range from the first day to the last, not two days."""
+    out: list[DateMention] = []
+    for d in dates:
+        prev = out[-1] if out else None
+        opened = _SPAN_OPEN.search(text, max(0, prev.start - 12), prev.start) if prev is not None else None
+        if (prev is not None and opened is not None and _SPAN_JOIN.fullmatch(text, prev.end, d.start)
+                and prev.when.precision == d.when.precision == "day" and prev.when.start and d.when.end
+                and prev.when.start <= d.when.end and not prev.when.rule.startswith(("since_", "after_"))):
+            begin = opened.start()
+            when = When(prev.when.start, d.when.end, "day", text[begin:d.end], "span")
+            out[-1] = DateMention(begin, d.end, text[begin:d.end], when)
+            continue
+        out.append(d)
+    return out
