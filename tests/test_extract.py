@@ -336,6 +336,19 @@ def test_a_town_after_its_countrys_possessive_is_the_place(extractor, text):
         m.where for m in ms]
 
 
+@pytest.mark.parametrize(("text", "name", "precision"), [
+    ("ALEPPO, Syria - Jets struck a market in Idlib province on Sunday, killing 12 civilians.", "Idlib", "region"),
+    ("BEIRUT (Reuters) - Jets struck a market in Saraqib on Sunday, killing 12 civilians.", "Saraqib", "city"),
+    # a village the gazetteer lacks, in a governorate named after the city the report was filed from
+    ("ALEPPO, Syria - Shells hit a village in Aleppo governorate on Sunday, killing 3.", "Aleppo", "region"),
+    ("ALEPPO, Syria - Jets struck a market on Sunday, killing 12 civilians.", "Aleppo", "city"),  # the focus city
+])
+def test_a_dateline_says_where_the_report_was_filed_not_where_the_event_was(extractor, text, name, precision):
+    ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    assert ms and all(m.where is not None and (m.where.name, m.where.precision) == (name, precision)
+                      for m in ms), [m.where for m in ms]
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

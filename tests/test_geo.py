@@ -933,3 +933,18 @@ def test_a_description_places_a_name_but_not_a_person_between(gap: str, describe
     text = f"Kafr Nabl{gap}Idlib"
     links = containers(text, [(0, 9), (len(text) - 5, len(text))])
     assert (links.get(0, (1, ""))[1] == DESCRIBED) is described
+
+
+@pytest.mark.parametrize(("text", "filed"), [
+    ("ALEPPO, Syria - Jets struck Idlib.", "ALEPPO, Syria - "),
+    ("BEIRUT (Reuters) - Jets struck Idlib.", "BEIRUT (Reuters) - "),
+    ("DAMASCUS, Syria, Dec 5 (AP) — Shells hit Douma.", "DAMASCUS, Syria, Dec 5 (AP) — "),
+    ("IDLIB: jets struck a market.", ""),  # a roundup's heading names where its events were
+    ("Jets struck Idlib - a town in the north.", ""),
+    ("The UN - and the ICRC - said so.", ""),
+])
+def test_a_dateline_ends_where_the_report_begins(text, filed):
+    from harmwatch.geo.event import dateline_end
+
+    assert text[:dateline_end(text, 0)] == filed
+    assert dateline_end(f"Earlier.\n{text}", 9) == 9 + len(filed)

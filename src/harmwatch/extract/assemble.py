@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from ..geo.event import (
     DESTINATION,
+    dateline_end,
     event_place,
     named_area,
     place_role,
@@ -498,8 +499,9 @@ def _named_where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place |
     # The sentence's actors and triggers, read once per sentence (assemble), not from the doc per mention.
     actors = sent.actors
     triggers = [t.start_char for t in sent.triggers if start <= t.start_char < end]
+    filed = dateline_end(_text(doc), sent.span.start_char)  # where the report was filed: not a place of its events
     best = None
-    for lo, hi in ((start, end), (sent.span.start_char, sent.span.end_char)):
+    for lo, hi in ((max(start, filed), end), (filed, sent.span.end_char)):
         named = [Toponym(s.start_char, s.end_char, s.text, s._.place) for s in spans
                  if lo <= s.start_char < hi and s.label_ != "NORP" and not _overlaps_any(s, actors)
                  and not (parties and _a_party(_text(doc), s))]
@@ -508,7 +510,7 @@ def _named_where(doc: Doc, start: int, end: int, sent: _Sentence, focus: Place |
             break
     if best is None:
         return focus
-    if (focus is not None and not tally and _PRECISION_RANK.get(best.precision, 9) >= _PRECISION_RANK["region"]
+    if (focus is not None and not tally and _PRECISION_RANK.get(best.precision, 9) >= _PRECISION_RANK["country"]
             and best.country == focus.country):
         return focus
     return best

@@ -52,6 +52,19 @@ _ATTRIBUTE_AFTER = re.compile(
     r"|department|state\s+media|news\s+agency)\b)", re.IGNORECASE)
 
 
+# A dateline opening a line says where the report was filed, not where its first event happened:
+# "ALEPPO, Syria - ", "BEIRUT (Reuters) - ", "DAMASCUS, Syria, Dec 5 (AP) — ". Not a heading "IDLIB:" of a
+# roundup, which names where its events happened.
+_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z'’.\- ]*[A-Z](?:,[ \t]*[A-Z][\w'’.\- ]{1,40}?){0,2}"
+                       r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*[-–—]{1,3}[ \t]", re.MULTILINE)
+
+
+def dateline_end(text: str, start: int) -> int:
+    """Where the dateline of the line starting at ``start`` ends (``start`` when it has none)."""
+    m = _DATELINE.match(text, start)
+    return m.end() if m else start
+
+
 def attributive(text: str, toponym: Toponym) -> bool:
     """Whether a country is named for who acts or speaks ("a US official said"), not for where."""
     return (toponym.place is not None and toponym.place.precision == "country"
