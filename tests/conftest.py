@@ -239,6 +239,22 @@ def lazy_rebuilds(monkeypatch):
     monkeypatch.setattr(stale, "GROWTH", 10.0)
 
 
+@pytest.fixture
+def waiting_db(tmp_path, toy_documents, lazy_rebuilds):
+    """A SQLite file where a run stopped after 5 of the 6 toy documents, 3 incidents waiting for their rebuild."""
+    from harmwatch.pipeline import process
+    from harmwatch.store import open_store
+
+    path = tmp_path / "waiting.db"
+    with open_store(path) as store:
+        for doc in toy_documents:
+            store.add_document(doc)
+        with pytest.raises(RuntimeError, match="simulated crash"):  # at the first mention of the 6th document
+            process(store, FakeExtractor(), batch_size=1, linker=FakeLinkStage(crash_at=9))
+        assert len(store.stale_incidents()) == 3
+    return path
+
+
 # --- api fixtures ---
 # A real uvicorn server on a free loopback port, in a thread of the test process. The session server
 # reads whichever database ``ApiTarget.db`` names, so each test gets its own without a new server.

@@ -21,7 +21,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from conftest import UNREACHABLE_TILES, FakeLinkStage, api_toy_store, running_app
+from conftest import UNREACHABLE_TILES, FakeExtractor, FakeLinkStage, api_toy_store, running_app
 from harmwatch.store import open_store
 
 
@@ -124,6 +124,26 @@ def test_detail_has_claims_evidence_documents_and_link_explanations(api):
     assert all(m["link"]["features"] and m["link"]["score"] > 0 for m in linked)
     assert {d["id"] for d in body["documents"]} == set(inc.documents)
     assert body["history"] == [] and body["status"] == "machine"
+
+
+def test_detail_says_how_many_mentions_joined_since_its_figures_were_computed(api_server, waiting_db):
+    from harmwatch.pipeline import process
+
+    url, target = api_server
+    target.db = str(waiting_db)
+    try:
+        with open_store(waiting_db) as store:
+            waiting = store.stale_incidents()
+            others = [i.id for i in store.incidents() if i.id not in waiting]
+        pending = {i: httpx.get(f"{url}/api/incidents/{i}", timeout=20).json()["pending_mentions"]
+                   for i in waiting + others}
+        assert [pending[i] for i in waiting] == [1, 1, 1] and all(pending[i] == 0 for i in others)
+        with open_store(waiting_db) as store:
+            process(store, FakeExtractor(), batch_size=1, linker=FakeLinkStage())
+        assert all(httpx.get(f"{url}/api/incidents/{i}", timeout=20).json()["pending_mentions"] == 0
+                   for i in waiting)
+    finally:
+        target.db = None
 
 
 def test_document_gives_text_and_sha256_of_the_original(api):

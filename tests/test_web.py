@@ -230,3 +230,22 @@ def test_hostile_article_text_and_title_show_literally_and_run_nothing(page, hos
     assert page.evaluate("document.querySelectorAll('[onerror], [onmouseover], img, b').length") == 0
     scripts = page.evaluate("Array.from(document.scripts).map(s => new URL(s.src).pathname)")
     assert scripts and all(s.startswith(("/static/", "/vendor/")) for s in scripts)
+
+
+def test_an_incident_waiting_for_its_rebuild_says_so(page, waiting_db):
+    from harmwatch.api.app import create_app
+
+    with open_store(waiting_db) as store:
+        waiting, done = store.stale_incidents()[0], next(i.id for i in store.incidents()
+                                                          if i.id not in store.stale_incidents())
+    app = create_app(Settings(db=str(waiting_db)), api=ApiSettings(tiles=UNREACHABLE_TILES))
+    with running_app(app) as url:
+        for incident_id, note in ((waiting, "1 more report(s) joined"), (done, None)):
+            page.goto(f"{url}/#/incident/{incident_id}")
+            page.wait_for_selector(f"#incident-view dd[data-field=id]:text-is('{incident_id}')")
+            updating = page.locator("#incident-view dd[data-field=updating]")
+            if note is None:
+                assert updating.count() == 0
+            else:
+                assert updating.inner_text().startswith(note)
+    assert page.external == [] and page.errors == []

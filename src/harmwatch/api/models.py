@@ -123,6 +123,9 @@ class IncidentDetail(BaseModel):
     status: str
     reviewed_fields: list[str]
     mentions: list[MentionOut]
+    pending_mentions: int = Field(description=(
+        "Mentions that joined after the figures, grade and sources were last computed: a large incident is "
+        "recomputed as it grows and at the end of `harmwatch process`, so this is 0 once the run is over."))
     history: list[HistoryOut]
 
 

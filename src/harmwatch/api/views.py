@@ -95,6 +95,8 @@ def incident_detail(store: Store, incident_id: str) -> dict[str, Any]:
         "documents": [_document_ref(docs[s]) for s in dict.fromkeys(m.doc_sha256 for m in members) if s in docs],
         "reviewed_fields": reviewed_fields(incident_id, review_store.reviews_of(store._db, incident_id)),
         "mentions": [_mention(m, links.get(m.id)) for m in members],
+        # A large incident's row waits for its rebuild while `process` adds to it (harmwatch.store.stale).
+        "pending_mentions": len({m.id for m in members} - set(inc.mentions)),
         "history": history(store, incident_id),
     }
 

@@ -323,6 +323,10 @@
       ['grade', inc.grade], ['status', inc.status],
       ['reviewed fields', inc.reviewed_fields.join(', ') || '–'],
     ];
+    if (inc.pending_mentions > 0) {  // a large incident waits for its rebuild while `process` runs
+      rows.push(['updating', `${inc.pending_mentions} more report(s) joined after these figures were computed; ` +
+        'they are recomputed before `harmwatch process` ends.']);
+    }
     return el('dl', { className: 'facts' }, rows.map(([k, v]) => [el('dt', { text: k }), el('dd', { text: v, dataset: { field: k } })]));
   }
 
