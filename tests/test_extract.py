@@ -349,6 +349,16 @@ def test_a_dateline_says_where_the_report_was_filed_not_where_the_event_was(extr
                       for m in ms), [m.where for m in ms]
 
 
+@pytest.mark.parametrize(("text", "place"), [
+    ("This raises the number of people killed in the Aleppo offensive since 15 November to 310.", "Aleppo"),
+    ("Syrian and Russian jets struck a market on Sunday, killing 12 civilians.", None),  # peoples, not places
+])
+def test_a_big_towns_name_used_as_an_adjective_is_that_town(extractor, text, place):
+    doc = extractor.nlp(text)
+    located = [s.text for s in doc.spans["hw_places"] if s.label_ != "NORP"]
+    assert located == ([place] if place else []), [(s.text, s.label_) for s in doc.spans["hw_places"]]
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)
