@@ -353,7 +353,7 @@ def test_a_dateline_says_where_the_report_was_filed_not_where_the_event_was(extr
     ("This raises the number of people killed in the Aleppo offensive since 15 November to 310.", "Aleppo"),
     ("Syrian and Russian jets struck a market on Sunday, killing 12 civilians.", None),  # peoples, not places
 ])
-def test_a_big_towns_name_used_as_an_adjective_is_that_town(extractor, text, place):
+def test_a_big_towns_name_before_an_event_word_is_that_town(extractor, text, place):
     doc = extractor.nlp(text)
     located = [s.text for s in doc.spans["hw_places"] if s.label_ != "NORP"]
     assert located == ([place] if place else []), [(s.text, s.label_) for s in doc.spans["hw_places"]]

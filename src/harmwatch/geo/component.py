@@ -57,6 +57,12 @@ _MAX_RUN = 4
 _MIN_LETTERS = 3
 # Without a locative word before it, a lone capitalised town name must be this big to count.
 _BIG_TOWN = 100_000
+# Words after a town's name that make it the place of an event: "the Aleppo offensive".
+_EVENT_NOUNS = frozenset({
+    "offensive", "siege", "battle", "front", "frontline", "ceasefire", "truce", "evacuation", "evacuations",
+    "operation", "campaign", "assault", "fighting", "bombing", "bombings", "bombardment", "massacre", "attack",
+    "attacks", "strikes", "airstrikes", "pocket", "enclave", "clashes", "blockade",
+})
 _EMBEDDED_TOWN = 10_000
 _SMALL_TOWN = 5_000
 
@@ -147,7 +153,7 @@ class _Finder:
             elif ent.label_ in _NAME_LABELS and self._entity_is_place(ent):
                 # A people's name ("Russian") vouches for its country but is not where anything happens.
                 people = (ent.label_ in ("NORP", "LANGUAGE") and not _after_locative(ent)
-                          and not ((_cued(ent) or self._big_town(ent.text)) and self._town(ent.text)))
+                          and not ((_cued(ent) or self._named_event(ent)) and self._town(ent.text)))
                 self._add(_trim(ent), "NORP" if people else "GPE",
                           weak=ent.label_ not in ("NORP", "LANGUAGE") and not _cued(ent))
         if detect_missed:
@@ -234,10 +240,12 @@ class _Finder:
         return any(m.kind == PRIMARY and m.place.feature not in ("PCLI", "CONT")
                    for m in self.gaz.matches(text, fuzzy=False))
 
-    def _big_town(self, text: str) -> bool:
-        """A populated place of at least _BIG_TOWN people by its own name (a demonym never is one)."""
-        return any(m.kind == PRIMARY and (m.place.feature or "").startswith("PPL") and m.place.population >= _BIG_TOWN
-                   for m in self.gaz.matches(text, fuzzy=False))
+    def _named_event(self, ent: Span) -> bool:
+        """A big town's name before an event word ("the Aleppo offensive", "the Homs truce"), not "Aleppo fans"."""
+        doc = ent.doc
+        return (ent.end < len(doc) and doc[ent.end].lower_ in _EVENT_NOUNS
+                and any(m.kind == PRIMARY and (m.place.feature or "").startswith("PPL")
+                        and m.place.population >= _BIG_TOWN for m in self.gaz.matches(ent.text, fuzzy=False)))
 
     def _big(self, text: str, min_population: int) -> bool:
         return any(m.place.feature in _BIG_FEATURES or m.place.population >= min_population
@@ -247,9 +255,8 @@ class _Finder:
         """A non-place entity that is really a place: the NER takes Arabic town names for people."""
         if ent.label_ in ("NORP", "LANGUAGE"):
             # A demonym, or a town the small model takes for a people ("shells hit areas of Aleppo city").
-            # "the Aleppo offensive": a big town's own name used as an adjective is still that town.
             return (any(m.place.feature == "PCLI" for m in self.gaz.matches(ent.text, fuzzy=False))
-                    or ((_cued(ent) or self._big_town(ent.text)) and self._town(ent.text)))
+                    or ((_cued(ent) or self._named_event(ent)) and self._town(ent.text)))
         if ent.label_ == "PERSON" and (ent.start in self.person_tokens or ent.text in self.surnames):
             if _after_weak_locative(ent) and not _after_locative(ent):
                 return self._town(ent.text)  # "the city of Khan Shaykhun"
