@@ -12,6 +12,8 @@ from harmwatch.extract.actors import load_actors
         ("Hospitals were targeted by the Assad regime and Russian jets.", ["Syrian government", "Russia"]),
         ("Daesh fighters withdrew; the SDF advanced.", ["Islamic State", "Syrian Democratic Forces"]),
         ("Pro-government forces and Hezbollah fighters entered the district.", ["Syrian government", "Hezbollah"]),
+        ("Government helicopters dropped barrel bombs; regime warplanes followed.",
+         ["Syrian government", "Syrian government"]),
         ("This is a small island with no actors.", []),
     ],
 )
