@@ -359,6 +359,25 @@ def test_a_big_towns_name_before_an_event_word_is_that_town(extractor, text, pla
     assert located == ([place] if place else []), [(s.text, s.label_) for s in doc.spans["hw_places"]]
 
 
+@pytest.mark.parametrize(("text", "first", "second"), [
+    ("Up to 100,000 people remain trapped in the besieged east, the UN said, while Moscow put the figure at 50,000.",
+     ("UN", None, 100000, "at_most"), ("Moscow", 50000, 50000, "exact")),
+    ("Rebels said 40 civilians died in the raid on Douma; the government put the death toll at 12.",
+     ("Rebels", 40, 40, "exact"), ("the government", 12, 12, "exact")),
+    ("Jets struck Saraqib on Monday, killing 9 civilians, the Observatory said; the health ministry gave the number "
+     "as up to 15.", ("Observatory", 9, 9, "exact"), ("the health ministry", None, 15, "at_most")),
+])
+def test_a_second_voice_putting_the_figure_elsewhere_is_a_claim_of_its_own(extractor, text, first, second):
+    ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    claims = [(m.claimed_by, m.figures[0].low, m.figures[0].high, m.figures[0].qualifier) for m in ms if m.figures]
+    assert claims == [first, second], [(m.type, m.claimed_by, m.figures) for m in ms]
+    a, b = (m for m in ms if m.figures)
+    assert (a.type, a.where, a.when, a.figures[0].kind) == (b.type, b.where, b.when, b.figures[0].kind)
+    assert len(a.figures) == 1 and "restated" in b.rule
+    assert not any(p.text == "Moscow" for m in ms for p in m.perpetrators)  # the voice is no perpetrator
+    assert text[b.evidence.start:b.evidence.end] == b.evidence.text and b.evidence.start > a.figures[0].span.start
+
+
 def test_comparison_with_a_past_atrocity_is_historical(extractor):
     ms = _mentions(extractor, "Can the world stand by again, as it did while men were massacred at Srebrenica?")
     assert ms and all(m.status == "historical" for m in ms)

@@ -317,3 +317,17 @@ def test_a_run_killed_before_it_caught_up_is_caught_up_by_the_next_with_nothing_
         report = process(store, FakeExtractor(), batch_size=2, linker=FakeLinkStage())
         assert (report.documents, report.incidents_touched) == (0, len(waiting))
         assert store.stale_incidents() == [] and _state(store) == reference
+
+
+def test_two_voices_in_one_sentence_give_one_incident_with_both_claims(new_store, extractor):
+    from conftest import toy_document
+
+    text = ("Up to 100,000 people remain trapped in the besieged east of Aleppo, the UN said, while Moscow put the "
+            "figure at 50,000.")
+    new_store.add_document(toy_document(1, "Wire A", "2016-12-05", text))
+    process(new_store, extractor)
+    (incident,) = new_store.incidents()
+    (remaining,) = [f for f in incident.figures if f.kind == "remaining"]
+    assert sorted((c.claimed_by, c.low, c.high) for c in remaining.claims) == [("Moscow", 50000, 50000),
+                                                                              ("UN", None, 100000)]
+    assert remaining.contradiction and (remaining.low, remaining.high) == (50000, 100000)

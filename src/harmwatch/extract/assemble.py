@@ -30,6 +30,7 @@ from . import lexicon as lx
 from . import rules
 from .dates import DateMention, find_dates
 from .figures import find_figures
+from .restate import restated
 
 MAX_EVIDENCE = 600
 MIN_CLAUSE = 20
@@ -163,6 +164,7 @@ def _sentence_mentions(doc: Doc, sent: _Sentence, document: Document, sections: 
     cert, claimant = rules.certainty(sent.span, sent.text)
     ctx = _Context(doc, sent, document, rules.section_at(sections, start), focus, cert, claimant,
                    tuple(find_dates(sent.text, document.published, start)))
+    found: list[Mention] = []
     for clause in clauses:
         clause_text = _text(doc)[clause.start:clause.end]
         dates = [d for d in ctx.dates if clause.ev_start <= d.start < clause.ev_end]
@@ -171,8 +173,11 @@ def _sentence_mentions(doc: Doc, sent: _Sentence, document: Document, sections: 
                                      clause.figures, doc, document)
         types = [t for t, _ in groups]
         for (etype, status), (trigger, rule_names) in groups.items():
-            yield _mention(ctx, clause, etype, status, trigger, rule_names, types, dates, index)
-            index += 1
+            found.append(_mention(ctx, clause, etype, status, trigger, rule_names, types, dates, index + len(found)))
+    # "..., while Moscow put the figure at 50,000": another voice's figure for the same event (extract.restate).
+    kept, added = restated(sent.text, start, found, index + len(found))
+    yield from kept
+    yield from added
 
 
 def _sentence_clauses(doc: Doc, sent: _Sentence) -> list[_Clause]:
