@@ -374,6 +374,7 @@ def test_a_second_voice_putting_the_figure_elsewhere_is_a_claim_of_its_own(extra
     a, b = (m for m in ms if m.figures)
     assert (a.type, a.where, a.when, a.figures[0].kind) == (b.type, b.where, b.when, b.figures[0].kind)
     assert len(a.figures) == 1 and "restated" in b.rule
+    assert a.scope == b.scope == "incident"  # "put the death toll at 12" is the second voice's, not a tally cue
     assert not any(p.text == "Moscow" for m in ms for p in m.perpetrators)  # the voice is no perpetrator
     assert text[b.evidence.start:b.evidence.end] == b.evidence.text and b.evidence.start > a.figures[0].span.start
 

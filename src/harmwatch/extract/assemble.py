@@ -30,7 +30,7 @@ from . import lexicon as lx
 from . import rules
 from .dates import DateMention, find_dates
 from .figures import find_figures
-from .restate import restated
+from .restate import before_voice, restated
 
 MAX_EVIDENCE = 600
 MIN_CLAUSE = 20
@@ -266,7 +266,7 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
     doc, sent, document = ctx.doc, ctx.sent.span, ctx.document
     clause_text = _text(doc)[clause.start:clause.end]
     cert = rules.certainty(sent, clause_text)[0] if lx.DENIED.search(clause_text) else ctx.certainty
-    scope = rules.scope(_text(doc)[clause.ev_start:clause.ev_end], bool(clause.figures), etype)
+    scope = rules.scope(before_voice(_text(doc)[clause.ev_start:clause.ev_end]), bool(clause.figures), etype)
     elided = any(r.startswith(f"trigger:{_ELIDED}") for r in rule_names)  # "... and 2 in France": placed by its count
     where = (_count_place(doc, trigger) if elided else None) or _where(
         doc, clause.ev_start, clause.ev_end, ctx.sent, ctx.focus, trigger.start_char,

@@ -72,6 +72,13 @@ def _count_at(text: str, pos: int, offset: int) -> Quantity | None:
     return found[0] if found and found[0].start == offset + pos and found[0].end <= offset + pos + len(tail) else None
 
 
+def before_voice(clause_text: str) -> str:
+    """The clause up to a second voice's restatement: "; the government put the death toll at 12" is that voice's
+    figure, so its words ("death toll") say nothing of the first voice's event (its scope)."""
+    m = _RESTATED.search(clause_text)
+    return clause_text[:m.start("who")] if m and m.start("who") > 0 else clause_text
+
+
 def _bare(who: str) -> str:
     return re.sub(r"^(?:while|but|whereas|and)\s+", "", who, flags=re.IGNORECASE)
 
