@@ -31,7 +31,7 @@ def restated(text: str, offset: int, mentions: Sequence[Mention], index: int) ->
     ``text`` is one sentence starting at document offset ``offset``; ``mentions`` are its mentions in text
     order; new mentions are numbered from ``index``.
     """
-    voices: list[tuple[int, int]] = []
+    voices: list[tuple[int, str]] = []  # (document offset, words) of each restating voice
     added: list[Mention] = []
     for m in _RESTATED.finditer(text):
         before = [x for x in mentions if x.figures and x.evidence.start < offset + m.start()]
@@ -39,7 +39,7 @@ def restated(text: str, offset: int, mentions: Sequence[Mention], index: int) ->
         if not before or count is None:
             continue
         base, who = before[-1], m.group("who").strip()
-        voices.append((offset + m.start("who"), offset + m.end("who")))
+        voices.append((offset + m.start("who"), who))
         end = count.end - offset
         evidence = Span(offset + m.start("who"), offset + end, text[m.start("who"):end])
         kind, group = base.figures[0].kind, base.figures[0].group
@@ -49,7 +49,7 @@ def restated(text: str, offset: int, mentions: Sequence[Mention], index: int) ->
                              perpetrators=_without(base.perpetrators, who), rule=f"{base.rule}|restated"))
     if not added:
         return list(mentions), []
-    said = [text[a - offset:b - offset] for a, b in voices]
+    said = [who for _, who in voices]
     restating = [(a, r.evidence.end) for (a, _), r in zip(voices, added, strict=True)]
     return [replace(x, perpetrators=_without(x.perpetrators, *said),
                     figures=tuple(f for f in x.figures if not _inside(f, restating))) for x in mentions], added

@@ -214,6 +214,7 @@ def _drop(db: Database, incident_id: str) -> None:
     if row is not None:
         db.execute("DELETE FROM incident_search WHERE rowid = ?", (row["r"],))
     db.execute("DELETE FROM link_blocks WHERE incident_id = ?", (incident_id,))
+    db.execute("DELETE FROM stale_incidents WHERE id = ?", (incident_id,))
     db.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
 
 

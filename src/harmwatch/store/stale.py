@@ -49,7 +49,5 @@ def built(db: Database, incident_ids: Sequence[str]) -> None:
 
 
 def listed(db: Database) -> list[str]:
-    """The stale incidents that still have members; the others (merged away) are dropped from the list."""
-    db.execute("DELETE FROM stale_incidents WHERE NOT EXISTS "
-               "(SELECT 1 FROM mentions m WHERE m.incident_id = stale_incidents.id)")
+    """The stale incidents, by id (a merged-away incident leaves the list with its row: ``review._drop``)."""
     return [r["id"] for r in db.all("SELECT id FROM stale_incidents ORDER BY id")]
