@@ -147,6 +147,18 @@ def test_fields_of_a_claimed_strike(extractor):
     assert "trigger:" in m.rule and "status:" in m.rule
 
 
+@pytest.mark.parametrize(("text", "claimant"), [
+    ("The death of 6 people was documented in Idlib on Tuesday.", None),  # the thing reported is no claimant
+    ("The deaths of 6 people were documented by the Syrian Observatory for Human Rights on Tuesday.",
+     "Syrian Observatory for Human Rights"),
+    ("The Syrian Observatory for Human Rights documented the deaths of 6 people in Idlib on Tuesday.",
+     "Syrian Observatory for Human Rights"),
+])
+def test_the_claimant_of_a_passive_report_is_its_agent(extractor, text, claimant):
+    (m,) = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    assert m.claimed_by == claimant and [(f.kind, f.low) for f in m.figures] == [("killed", 6)], m
+
+
 @pytest.mark.parametrize(
     ("text", "certainty"),
     [
@@ -366,6 +378,11 @@ def test_a_big_towns_name_before_an_event_word_is_that_town(extractor, text, pla
      ("Rebels", 40, 40, "exact"), ("the government", 12, 12, "exact")),
     ("Jets struck Saraqib on Monday, killing 9 civilians, the Observatory said; the health ministry gave the number "
      "as up to 15.", ("Observatory", 9, 9, "exact"), ("the health ministry", None, 15, "at_most")),
+    # the voice opens the next sentence, or the next paragraph
+    ("Activists said 30 civilians were killed in air strikes on Douma on Monday. The government put the toll at five.",
+     (None, 30, 30, "exact"), ("the government", 5, 5, "exact")),
+    ("Up to 100,000 people remain trapped in the besieged east, the UN said.\n\nMoscow put the figure at 50,000.",
+     ("UN", None, 100000, "at_most"), ("Moscow", 50000, 50000, "exact")),
 ])
 def test_a_second_voice_putting_the_figure_elsewhere_is_a_claim_of_its_own(extractor, text, first, second):
     ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
@@ -377,6 +394,17 @@ def test_a_second_voice_putting_the_figure_elsewhere_is_a_claim_of_its_own(extra
     assert a.scope == b.scope == "incident"  # "put the death toll at 12" is the second voice's, not a tally cue
     assert not any(p.text == "Moscow" for m in ms for p in m.perpetrators)  # the voice is no perpetrator
     assert text[b.evidence.start:b.evidence.end] == b.evidence.text and b.evidence.start > a.figures[0].span.start
+
+
+@pytest.mark.parametrize("text", [
+    "Jets killed 12 people in Idlib on Monday. The army put the toll at five and said shelling killed 2 soldiers.",
+    "Jets killed 12 people in Idlib on Monday. Rescuers searched the rubble. The army put the toll at five.",
+    "The army put the toll at five.",
+    "Jets killed 12 people in Idlib on Monday, rescuers said. Later the army put the toll at five.",
+])
+def test_a_sentence_is_a_second_voice_only_when_it_opens_right_after_the_event(extractor, text):
+    ms = _mentions(extractor, text)
+    assert not any("restated" in m.rule for m in ms), [(m.type, m.claimed_by, m.rule) for m in ms]
 
 
 def test_comparison_with_a_past_atrocity_is_historical(extractor):

@@ -46,6 +46,15 @@ def _rows(text: str) -> list[Row]:
     ("Hundreds of thousands of people have been displaced by the fighting.",
      [("displaced", "people", 100000, 100000, "vague")]),
     ("About 5,000 refugees arrived at the camp.", [("displaced", "people", 5000, 5000, "approx")]),
+    # a noun for what happened, then "of" and the count
+    ("Monitors documented the deaths of at least 30 people in the town.", [("killed", "people", 30, None, "at_least")]),
+    ("The execution of 82 civilians drew protests.", [("killed", "civilians", 82, 82, "exact")]),
+    ("Activists reported the arrests of 20 men at the checkpoint.", [("detained", "civilians", 20, 20, "exact")]),
+    ("The abduction of 3 aid workers was condemned.", [("abducted", "civilians", 3, 3, "exact")]),
+    ("The displacement of 50,000 people strained the camps.", [("displaced", "people", 50000, 50000, "exact")]),
+    # a passive of speech is said of the counted, who are not speakers
+    ("Twelve people were reported killed in the raid.", [("killed", "people", 12, 12, "exact")]),
+    ("About 40 residents were said to have been wounded.", [("injured", "people", 40, 40, "approx")]),
     ("An estimated 8,000 residents are still trapped in the area.",
      [("remaining", "people", 8000, 8000, "approx")]),
     # "N civilians, including M children": both figures share the kind

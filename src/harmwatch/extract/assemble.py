@@ -30,7 +30,7 @@ from . import lexicon as lx
 from . import rules
 from .dates import DateMention, find_dates
 from .figures import find_figures
-from .restate import before_voice, restated
+from .restate import before_voice, restated, restated_alone
 
 MAX_EVIDENCE = 600
 MIN_CLAUSE = 20
@@ -103,8 +103,10 @@ def assemble(doc: Doc) -> Iterator[Mention]:
     quiet: tuple[tuple[int, int], ...] = doc._.hw_quiet
     seen: set[str] = set()
     index = 0
+    previous: list[Mention] = []  # the mentions of the sentence just before
     for span in doc.sents:
         if quiet and _within(quiet, span.start_char, span.end_char):
+            previous = []
             continue  # sentence triage found neither a trigger nor a figure here, and did not parse it
         text = document.text[span.start_char:span.end_char]  # == span.text, which is rebuilt on each access
         if _is_boilerplate(document, span) or text.strip() in seen:
@@ -112,9 +114,12 @@ def assemble(doc: Doc) -> Iterator[Mention]:
         seen.add(text.strip())
         sent = _Sentence(span, text, triggers.starting_in(span.start_char, span.end_char),
                          actors.starting_in(span.start_char, span.end_char))
-        for mention in _sentence_mentions(doc, sent, document, sections, focus, index):
-            yield mention
-            index += 1
+        # "The government put the toll at five." after the sentence with the event: a second claim of it.
+        found = (restated_alone(text, span.start_char, previous, index) if previous and not sent.triggers else [])
+        found = found or list(_sentence_mentions(doc, sent, document, sections, focus, index))
+        yield from found
+        index += len(found)
+        previous = found
 
 
 def _within(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:

@@ -112,7 +112,8 @@ _PERSON_PHRASES = [
               "lost their lives|lost their life|lost his life|lost her life|executed/tb|executing/b|"
               "massacred/tb|massacring/b|murdered/tb|murdering/b|slain|slaughtered/tb|perished|"
               "death toll/b|toll/b|burned to death|beaten to death|claimed the lives of/b|bodies of/b|"
-              "number of dead/b|number of deaths/b"),
+              "number of dead/b|number of deaths/b|death of/b|deaths of/b|killings of/b|murder of/b|murders of/b|"
+              "execution of/b|executions of/b|massacre of/b|slaughter of/b|assassination of/b"),
     *_phrases("killed_or_injured", "killed or wounded/tb|killed or injured/tb|dead or wounded|"
               "killed and wounded/tb|killed and injured/tb|dead and wounded|shot/tb|casualty toll/b|casualties/b|"
               "number of casualties/b"),
@@ -121,11 +122,13 @@ _PERSON_PHRASES = [
     *_phrases("missing", "missing|unaccounted for|went missing|remain missing|remained missing|"
               "still missing"),
     *_phrases("detained", "arrested/tb|arresting/b|detained/tb|detaining/b|held/p|imprisoned/tb|jailed/tb|"
-              "taken into custody|rounded up/tb|captured/tb|taken prisoner"),
+              "taken into custody|rounded up/tb|captured/tb|taken prisoner|arrest of/b|arrests of/b|detention of/b|"
+              "imprisonment of/b|capture of/b"),
     *_phrases("abducted", "abducted/tb|abducting/b|kidnapped/tb|kidnapping/b|disappeared/t|"
-              "forcibly disappeared/t|taken hostage"),
+              "forcibly disappeared/t|taken hostage|abduction of/b|abductions of/b|kidnappings of/b|"
+              "disappearance of/b|enforced disappearance of/b"),
     *_phrases("displaced", "fled|flee|displaced/tb|displacing/b|forced from their homes|forced to flee|"
-              "driven from their homes|left their homes|uprooted/tb|made homeless"),
+              "driven from their homes|left their homes|uprooted/tb|made homeless|displacement of/b"),
     *_phrases("evacuated", "evacuated/tb|evacuating/b|evacuation of/b|bussed out/t|bused out/t|"
               "left on buses|taken out/t"),
     *_phrases("besieged", "besieged/tb|besieging/b|under siege|trapped under siege|laid siege to/tb|"
@@ -405,11 +408,11 @@ _CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?", "(", ")", "—", "–"})
 
 def _speaker(toks: list[Token], it: _Item) -> bool:
     """ "including two nurses, a doctor at the hospital said": the counted person is who speaks, not a victim."""
-    for t in toks[it.np.end:it.np.end + 6]:
-        if t.low in _CLAUSE_END:
+    for k in range(it.np.end, min(it.np.end + 6, len(toks))):
+        if toks[k].low in _CLAUSE_END:
             return False
-        if t.low in _SPEECH:
-            return True
+        if toks[k].low in _SPEECH:  # "12 people were reported killed": a passive is said of them, not by them
+            return toks[k - 1].low not in _AUX
     return False
 
 

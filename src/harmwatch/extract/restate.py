@@ -1,9 +1,12 @@
-"""A second claimant's figure for the same event, in the same sentence: "..., while Moscow put the figure at 50,000".
+"""A second claimant's figure for the same event: "..., while Moscow put the figure at 50,000".
 
 The clause has no trigger word and its number no counted noun, so the clause rules give it nothing. It
 restates the count of the mention before it with another number and another voice: it becomes a mention of
 its own (same event, place and time), with that figure, claimed by the one who put it, so both claims stand
 side by side in the incident. The restating voice is no perpetrator of the event before it.
+
+The voice may also open the next sentence ("Activists said 30 were killed. The government put the toll at
+five."): ``restated_alone`` reads such a sentence against the mentions of the sentence before it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ _RESTATED = re.compile(
     re.IGNORECASE,
 )
 
+# What every restatement holds; triage parses a sentence that has it ("Moscow put the figure at 50,000.").
+RESTATING_WORDS = re.compile(r"\b(?:figure|number|toll|count|total|tally|estimate)\s+(?:at|as)\s", re.IGNORECASE)
+
 
 def restated(text: str, offset: int, mentions: Sequence[Mention], index: int) -> tuple[list[Mention], list[Mention]]:
     """(``mentions`` with restating voices taken out of their perpetrators, the restating mentions).
@@ -34,25 +40,45 @@ def restated(text: str, offset: int, mentions: Sequence[Mention], index: int) ->
     voices: list[tuple[int, str]] = []  # (document offset, words) of each restating voice
     added: list[Mention] = []
     for m in _RESTATED.finditer(text):
-        before = [x for x in mentions if x.figures and x.evidence.start < offset + m.start()]
-        count = _count_at(text, m.end(), offset)
-        if not before or count is None:
-            continue
-        base, who = before[-1], m.group("who").strip()
-        voices.append((offset + m.start("who"), who))
-        end = count.end - offset
-        evidence = Span(offset + m.start("who"), offset + end, text[m.start("who"):end])
-        kind, group = base.figures[0].kind, base.figures[0].group
-        figure = Figure(kind, group, count.low, count.high, count.qualifier, Span(count.start, count.end, count.text))
-        added.append(replace(base, index=index + len(added), evidence=evidence, figures=(figure,),
-                             claimed_by=_bare(who), certainty="claimed",
-                             perpetrators=_without(base.perpetrators, who), rule=f"{base.rule}|restated"))
+        # The event's own count comes before the voice: "Later the army put the toll at five" restates nothing.
+        before = [x for x in mentions if x.figures and _starts_before(x.figures[0], offset + m.start())]
+        mention = _restating(text, offset, m, before, index + len(added))
+        if mention is not None:
+            voices.append((offset + m.start("who"), m.group("who").strip()))
+            added.append(mention)
     if not added:
         return list(mentions), []
     said = [who for _, who in voices]
     restating = [(a, r.evidence.end) for (a, _), r in zip(voices, added, strict=True)]
     return [replace(x, perpetrators=_without(x.perpetrators, *said),
                     figures=tuple(f for f in x.figures if not _inside(f, restating))) for x in mentions], added
+
+
+def restated_alone(text: str, offset: int, previous: Sequence[Mention], index: int) -> list[Mention]:
+    """The restating mention of a sentence that opens with a second voice ("The government put the toll at
+    five."), for the last mention with figures of the sentence before (``previous``); [] when it is not one.
+    The caller passes only sentences without a trigger word: one with its own event is read as usual."""
+    m = _RESTATED.match(text, len(text) - len(text.lstrip(" \t\"'“‘")))
+    mention = _restating(text, offset, m, [x for x in previous if x.figures], index) if m is not None else None
+    return [] if mention is None else [mention]
+
+
+def _restating(text: str, offset: int, m: re.Match[str], before: Sequence[Mention], index: int) -> Mention | None:
+    """The mention of the voice ``m`` matched in ``text`` for the last of ``before``; None without a count."""
+    count = _count_at(text, m.end(), offset)
+    if not before or count is None:
+        return None
+    base, who = before[-1], m.group("who").strip()
+    end = count.end - offset
+    evidence = Span(offset + m.start("who"), offset + end, text[m.start("who"):end])
+    kind, group = base.figures[0].kind, base.figures[0].group
+    figure = Figure(kind, group, count.low, count.high, count.qualifier, Span(count.start, count.end, count.text))
+    return replace(base, index=index, evidence=evidence, figures=(figure,), claimed_by=_bare(who),
+                   certainty="claimed", perpetrators=_without(base.perpetrators, who), rule=f"{base.rule}|restated")
+
+
+def _starts_before(figure: Figure, pos: int) -> bool:
+    return figure.span is not None and figure.span.start < pos
 
 
 def _inside(figure: Figure, ranges: Sequence[tuple[int, int]]) -> bool:
@@ -80,7 +106,8 @@ def before_voice(clause_text: str) -> str:
 
 
 def _bare(who: str) -> str:
-    return re.sub(r"^(?:while|but|whereas|and)\s+", "", who, flags=re.IGNORECASE)
+    who = re.sub(r"^(?:while|but|whereas|and)\s+", "", who, flags=re.IGNORECASE)
+    return "the" + who[3:] if who.startswith("The ") else who  # as within a sentence: "the government"
 
 
 def _without(actors: tuple[Actor, ...], *voices: str) -> tuple[Actor, ...]:

@@ -150,9 +150,20 @@ def _claimant_of(sent: Span) -> str | None:
         return _tidy(m.group("who"))
     for tok in sent:
         if tok.pos_ == "VERB" and tok.lemma_.lower() in lx.REPORTING_VERBS:
-            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "expl"]
-            if subj and subj[0].pos_ != "PRON":
-                return _tidy(_subject_text(subj[0]))
+            subj = _reporter(tok)
+            if subj is not None and subj.pos_ != "PRON":
+                return _tidy(_subject_text(subj))
+    return None
+
+
+def _reporter(verb: Token) -> Token | None:
+    """Who a reporting verb says reports: its subject, or in the passive its "by" agent, never the thing
+    reported ("the death of 6 people was documented" names no claimant)."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
 
 

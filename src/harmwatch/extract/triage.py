@@ -1,8 +1,9 @@
 """Sentence triage: the spaCy model runs only on the sentences that can hold an event.
 
-A sentence is *event-bearing* when a trigger pattern of the lexicon matches it or it states a figure
-(``find_figures``): only such sentences can give a mention, and only the rules that assemble a mention
-read the model's annotations. Event-bearing sentences, in runs, go through the whole model (tok2vec,
+A sentence is *event-bearing* when a trigger pattern of the lexicon matches it, it states a figure
+(``find_figures``) or another voice's figure ("Moscow put the figure at 50,000", ``extract.restate``):
+only such sentences can give a mention, and only the rules that assemble a mention read the model's
+annotations. Event-bearing sentences, in runs, go through the whole model (tok2vec,
 tagger, parser, attribute ruler, verb lemmas, NER); the other runs are only tokenized, each of their
 sentences a flat tree. The pieces are joined back into one ``Doc`` over the unchanged text, so every
 character offset is the same as without triage; harmwatch's components then run on it as usual.
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import lexicon as lx
 from .figures import find_figures
+from .restate import RESTATING_WORDS
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -58,7 +60,7 @@ def is_event_line(line: str) -> bool:
     """A trigger word or a figure: the text (a line or a sentence) may hold a mention."""
     if not line.strip():
         return False
-    return bool(lx.TRIGGER_STARTS.search(line)) or bool(find_figures(line, 0))
+    return bool(lx.TRIGGER_STARTS.search(line) or RESTATING_WORDS.search(line)) or bool(find_figures(line, 0))
 
 
 def _ends_sentence(text: str, cut: int) -> bool:
