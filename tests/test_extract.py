@@ -172,6 +172,17 @@ def test_certainty(extractor, text, certainty):
     assert ms and ms[0].certainty == certainty, [(m.type, m.certainty, m.rule) for m in ms]
 
 
+@pytest.mark.parametrize(("text", "perpetrators"), [
+    ("Russia denied its aircraft bombed the aid convoy near Idlib on Monday.", ["Russia"]),
+    ("The Syrian army denied that its forces shelled the hospital in Idlib on Monday.", ["Syrian government"]),
+    ("Russia said rebels shelled a school in Idlib on Monday.", ["Syrian rebels"]),  # the voice alone is no actor
+])
+def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, perpetrators):
+    ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    assert ms and all([p.name for p in m.perpetrators] == perpetrators for m in ms), [
+        (m.type, m.claimed_by, m.perpetrators) for m in ms]
+
+
 def test_perpetrators_are_normalized(extractor):
     (m,) = _asserted(_mentions(extractor, "Assad's forces and Russian jets bombed a clinic in Aleppo."),
                      "air_strike")

@@ -599,7 +599,7 @@ def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -
         actor: Actor = span._.hw_actor
         if actor.inter in NON_PERPETRATOR_INTER and etype not in ("peaceful_protest", "violent_demonstration"):
             continue
-        if claimant and span.text in claimant:
+        if claimant and span.text in claimant and not lx.OWN_FORCES.search(sent.text, span.end_char - sent_start):
             continue
         before = _text(doc)[max(sent_start, span.start_char - 12):span.start_char].lower()
         if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):

@@ -229,6 +229,10 @@ ALLEGED = re.compile(
 )
 DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed (?:the )?(?:claims|reports))\b",
                     re.IGNORECASE)
+# "Russia denied its aircraft bombed the convoy": the claimant speaks of its own forces, so it is the actor.
+OWN_FORCES = re.compile(
+    r"\b(?:its|their)\s+(?:own\s+)?(?:aircraft|air\s+force|jets|warplanes|planes|helicopters|drones|forces|troops"
+    r"|soldiers|army|military|fighters|militias?|artillery|gunners|units|men)\b", re.IGNORECASE)
 REPORTING_VERBS = frozenset({
     "say", "tell", "report", "document", "state", "announce", "claim", "confirm", "estimate", "count",
     "record", "add", "warn", "accuse", "deny", "note", "tweet", "post", "allege",
