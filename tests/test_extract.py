@@ -38,6 +38,9 @@ def _asserted(ms, etype):
         ("Militants stoned a woman to death in Raqqa on Friday.", "attack_on_civilians"),
         ("The group beheaded two men in a square in Deir ez-Zor on Sunday.", "attack_on_civilians"),
         ("Clashes go on near the airport and the group executes a young man in Mayadin", "attack_on_civilians"),
+        # aircraft that act are an air strike, whatever the verb
+        ("Jets struck rebel positions near Idlib on Monday.", "air_strike"),
+        ("Helicopters killed 12 people in Douma on Monday.", "air_strike"),
     ],
 )
 def test_event_type(extractor, text, etype):
@@ -181,6 +184,22 @@ def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, per
     ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]
     assert ms and all([p.name for p in m.perpetrators] == perpetrators for m in ms), [
         (m.type, m.claimed_by, m.perpetrators) for m in ms]
+
+
+@pytest.mark.parametrize(("text", "etype", "perpetrators"), [
+    ("Rebels shot down a Syrian army helicopter near Saraqib on Monday.", "disrupted_weapons_use", ["Syrian rebels"]),
+    ("Jets struck rebel positions near Idlib on Monday.", "air_strike", []),
+    ("Activists accused pro-government militias of executing 13 civilians in Idlib on Monday.",
+     "attack_on_civilians", ["Pro-government militias"]),
+    ("Turkish-backed forces captured the village of Qabasin from Islamic State fighters on Wednesday.",
+     "territory_taken", ["Turkish-backed rebels"]),
+    ("Hundreds of residents protested in Idlib on Friday against the Nusra Front.", "peaceful_protest", ["Civilians"]),
+    # in a clash both sides are actors
+    ("Iraqi forces fought Islamic State fighters near Mosul on Monday.", "armed_clash", ["Iraq", "Islamic State"]),
+])
+def test_an_actor_acted_on_is_no_perpetrator(extractor, text, etype, perpetrators):
+    (m,) = _asserted(_mentions(extractor, text), etype)
+    assert [p.name for p in m.perpetrators] == perpetrators, m.perpetrators
 
 
 def test_perpetrators_are_normalized(extractor):

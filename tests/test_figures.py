@@ -52,6 +52,11 @@ def _rows(text: str) -> list[Row]:
     ("Activists reported the arrests of 20 men at the checkpoint.", [("detained", "civilians", 20, 20, "exact")]),
     ("The abduction of 3 aid workers was condemned.", [("abducted", "civilians", 3, 3, "exact")]),
     ("The displacement of 50,000 people strained the camps.", [("displaced", "people", 50000, 50000, "exact")]),
+    # "killing N" after a facility counts people; "N in <place>" after a count repeats its noun
+    ("Jets hit a market in Maarat al-Numan, killing 9.",
+     [("facilities", "markets", 1, 1, "exact"), ("killed", "people", 9, 9, "exact")]),
+    ("Shelling hit 4 schools in Douma and 2 in Harasta.",
+     [("facilities", "schools", 4, 4, "exact"), ("facilities", "schools", 2, 2, "exact")]),
     # a passive of speech is said of the counted, who are not speakers
     ("Twelve people were reported killed in the raid.", [("killed", "people", 12, 12, "exact")]),
     ("About 40 residents were said to have been wounded.", [("injured", "people", 40, 40, "approx")]),

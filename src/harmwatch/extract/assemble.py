@@ -601,11 +601,33 @@ def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -
             continue
         if claimant and span.text in claimant and not lx.OWN_FORCES.search(sent.text, span.end_char - sent_start):
             continue
-        before = _text(doc)[max(sent_start, span.start_char - 12):span.start_char].lower()
+        before = _text(doc)[max(sent_start, span.start_char - 16):span.start_char].lower().removesuffix("the ")
         if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
+            continue
+        if etype in _ONE_SIDED and _acted_on(span):
             continue
         out.setdefault(actor.name, actor)
     return tuple(out.values())
+
+
+# Verbs whose object is no victim: "accused militias of executing 13", "helped Syrian forces retake".
+_OBJECT_ACTS = lx.REPORTING_VERBS | {"help", "support", "back", "join", "accompany", "lead", "order", "blame",
+                                     "hold", "urge", "call", "allow", "force"}
+
+
+# Events with a doer and a done-to; in a clash or an agreement the object is a party too.
+_ONE_SIDED = (VIOLENT - {"armed_clash", "violent_demonstration"}) | {
+    "disrupted_weapons_use", "siege", "evacuation", "displacement", "aid_access"}
+_IN_NOUN_PHRASE = frozenset({"compound", "amod", "poss", "nmod", "conj", "appos"})
+
+
+def _acted_on(span: Span) -> bool:
+    """An actor named in the object of a verb was acted on: "rebels shot down a Syrian army helicopter",
+    "jets struck rebel positions"."""
+    tok = span.root
+    while tok.dep_ in _IN_NOUN_PHRASE and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in _OBJECT_ACTS
 
 
 def _targets(clause_text: str, sent_text: str, etype: str) -> tuple[str, ...]:

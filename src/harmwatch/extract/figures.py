@@ -361,12 +361,21 @@ def _inherit(toks: list[Token], items: list[_Item], i: int) -> _NP:
     prev = items[i - 1].np if i else None
     gap = {t.low for t in toks[prev.end:it.s]} if prev is not None else set()
     joined = prev is not None and not it.denial and bool(gap & _INHERIT_GAP)
+    if joined and prev is not None and prev.cls != "person" and _backward(toks, it.s, prev.end, "person")[0]:
+        joined = False  # "hit a market, killing 9": those killed are people, not markets
     if np.status == "head":
         group = prev.group if joined and prev is not None and prev.cls == "person" else "people"
         return replace(np, group=group)
     if joined and prev is not None:
         return replace(np, cls=prev.cls, group=prev.group)
     return replace(np, cls="person", group="people")
+
+
+def _and_elsewhere(toks: list[Token], items: list[_Item], i: int) -> bool:
+    """ "hit 4 schools in Douma and 2 in Harasta": a bare number after "in <place> and" repeats the count before."""
+    gap = [t.low for t in toks[items[i - 1].np.end:items[i].s]]
+    return (items[i].np.status == "elided" and items[i - 1].np.status == "noun" and 2 < len(gap) <= 6
+            and gap[0] in ("in", "at", "on", "near") and gap[-1] == "and")
 
 
 def _kind(toks: list[Token], items: list[_Item], links: list[str], kinds: list[str], i: int) -> str:
@@ -387,7 +396,7 @@ def _kind(toks: list[Token], items: list[_Item], links: list[str], kinds: list[s
     own = _forward(toks, np.end, items[i + 1].s if i + 1 < n else len(toks), np.cls, starts)
     if own:
         return own
-    if links[i] and kinds[i - 1] and items[i - 1].np.cls == np.cls:
+    if (links[i] or _and_elsewhere(toks, items, i)) and kinds[i - 1] and items[i - 1].np.cls == np.cls:
         return kinds[i - 1]
     last = i
     while last + 1 < n and links[last + 1]:

@@ -46,7 +46,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("air_strike", r"air ?strikes?|air ?raids?|air attacks?|aerial (?:bombardments?|bombings?|attacks?|assault)"
        r"|warplanes?|war planes|fighter jets?|barrel[- ]bombs?|barrel[- ]bombing|drone strikes?|helicopters? dropped"
        r"|(?:russian|syrian|regime|coalition|government) (?:jets|planes|aircraft|air force)|bombed from the air"
-       r"|air force"),
+       r"|air force|(?:jets|aircraft|planes|helicopters|drones|bombers) (?:have |had )?(?:struck|hit|bombed|pounded"
+       r"|targeted|attacked|raided|strafed|fired on|killed|wounded|injured)"),
     _p("shelling", r"shell|shelling|shelled|shells|artillery|mortars?|mortar fire|rockets?|rocket fire|missiles?"
        r"|cluster munitions?|tank fire|grad rockets"),
     _p("shelling", r"bombardments?|bombing|bombed|bombs", WEAK),
