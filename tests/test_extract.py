@@ -150,6 +150,12 @@ def test_fields_of_a_claimed_strike(extractor):
     assert "trigger:" in m.rule and "status:" in m.rule
 
 
+def test_who_puts_the_toll_at_a_figure_claims_it(extractor):
+    (m,) = _mentions(extractor, "The Observatory put the overall death toll from the week of bombing at 230.")
+    assert (m.claimed_by, m.certainty, m.scope) == ("Observatory", "claimed", "aggregate")
+    assert [(f.kind, f.low) for f in m.figures] == [("killed", 230)]
+
+
 @pytest.mark.parametrize(("text", "claimant"), [
     ("The death of 6 people was documented in Idlib on Tuesday.", None),  # the thing reported is no claimant
     ("The deaths of 6 people were documented by the Syrian Observatory for Human Rights on Tuesday.",
@@ -194,6 +200,9 @@ def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, per
     ("Turkish-backed forces captured the village of Qabasin from Islamic State fighters on Wednesday.",
      "territory_taken", ["Turkish-backed rebels"]),
     ("Hundreds of residents protested in Idlib on Friday against the Nusra Front.", "peaceful_protest", ["Civilians"]),
+    ("Islamic State claimed responsibility for the bombing, which killed 43 people at a bus station in Jableh.",
+     "attack_on_civilians", ["Islamic State"]),  # the claimant claims the act
+    ("Aid agencies said 15,000 people had crossed into Turkey since Sunday.", "displacement", []),  # a destination
     # in a clash both sides are actors
     ("Iraqi forces fought Islamic State fighters near Mosul on Monday.", "armed_clash", ["Iraq", "Islamic State"]),
 ])

@@ -57,6 +57,8 @@ def _rows(text: str) -> list[Row]:
      [("facilities", "markets", 1, 1, "exact"), ("killed", "people", 9, 9, "exact")]),
     ("Shelling hit 4 schools in Douma and 2 in Harasta.",
      [("facilities", "schools", 4, 4, "exact"), ("facilities", "schools", 2, 2, "exact")]),
+    ("Shelling hit the hospital, killing 11 staff and patients.", [("killed", "people", 11, 11, "exact")]),
+    ("Aid agencies said 15,000 people had crossed into Turkey.", [("displaced", "people", 15000, 15000, "exact")]),
     # a passive of speech is said of the counted, who are not speakers
     ("Twelve people were reported killed in the raid.", [("killed", "people", 12, 12, "exact")]),
     ("About 40 residents were said to have been wounded.", [("injured", "people", 40, 40, "approx")]),

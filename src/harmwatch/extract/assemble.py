@@ -49,7 +49,7 @@ IMPLIED_TYPE = {"evacuated": "evacuation", "remaining": "evacuation", "besieged"
                 "displaced": "displacement", "protesters": "peaceful_protest", "detained": "arrest",
                 "abducted": "abduction", "killed": "attack_on_civilians", "injured": "attack_on_civilians"}
 NON_PERPETRATOR_INTER = frozenset({6, 7})
-_TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fighting ")
+_TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fighting ", "into ")
 # "retook the area from rebels", "fleeing from ISIS": the actor after "from" lost, it did not act.
 _FROM_LOSES = frozenset({"territory_regained", "territory_taken", "territory_transfer", "displacement"})
 
@@ -599,7 +599,7 @@ def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -
         actor: Actor = span._.hw_actor
         if actor.inter in NON_PERPETRATOR_INTER and etype not in ("peaceful_protest", "violent_demonstration"):
             continue
-        if claimant and span.text in claimant and not lx.OWN_FORCES.search(sent.text, span.end_char - sent_start):
+        if claimant and span.text in claimant and not _speaks_for_itself(sent.text, span.end_char - sent_start):
             continue
         before = _text(doc)[max(sent_start, span.start_char - 16):span.start_char].lower().removesuffix("the ")
         if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
@@ -608,6 +608,11 @@ def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -
             continue
         out.setdefault(actor.name, actor)
     return tuple(out.values())
+
+
+def _speaks_for_itself(text: str, after: int) -> bool:
+    """The claimant names its own forces or claims the act: it is an actor too."""
+    return bool(lx.OWN_FORCES.search(text, after) or lx.SELF_CLAIM.search(text, after))
 
 
 # Verbs whose object is no victim: "accused militias of executing 13", "helped Syrian forces retake".

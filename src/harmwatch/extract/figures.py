@@ -37,10 +37,11 @@ def _nouns(cls: str, group: str, words: str, kind: str = "", weak: bool = False)
 _NOUNS: dict[str, _Noun] = {
     **_nouns("person", "people", "people persons person individuals residents inhabitants locals villagers "
              "others victims syrians iraqis yemenis afghans palestinians kurds shoppers passengers farmers "
-             "workers migrants worshippers mourners bystanders pedestrians members"),
+             "workers migrants worshippers mourners bystanders pedestrians members staff staffers employees "
+             "crew_members"),
     **_nouns("person", "civilians", "civilians civilian man men woman journalists journalist reporters "
              "students teachers teacher volunteers father mother brother sister husband wife aid_workers "
-             "rescue_workers"),
+             "rescue_workers patients"),
     **_nouns("person", "women", "women"),
     **_nouns("person", "children", "children child kids boys boy girls girl babies baby infants infant "
              "toddlers toddler minors teenagers pupils schoolchildren son daughter"),
@@ -128,7 +129,8 @@ _PERSON_PHRASES = [
               "forcibly disappeared/t|taken hostage|abduction of/b|abductions of/b|kidnappings of/b|"
               "disappearance of/b|enforced disappearance of/b"),
     *_phrases("displaced", "fled|flee|displaced/tb|displacing/b|forced from their homes|forced to flee|"
-              "driven from their homes|left their homes|uprooted/tb|made homeless|displacement of/b"),
+              "driven from their homes|left their homes|uprooted/tb|made homeless|displacement of/b|crossed into|"
+              "crossed the border|crossing into|crossing the border"),
     *_phrases("evacuated", "evacuated/tb|evacuating/b|evacuation of/b|bussed out/t|bused out/t|"
               "left on buses|taken out/t"),
     *_phrases("besieged", "besieged/tb|besieging/b|under siege|trapped under siege|laid siege to/tb|"

@@ -117,6 +117,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|(?:taken|brought|ferried|transferred) out of"),
     _p("displacement", r"fled|flee|flees|fleeing|displaced|displacement|exodus|uprooted"
        r"|forced from their homes|refugees? (?:arrived|crossed|streamed)"
+       r"|(?:people|civilians|families|residents|refugees|syrians|thousands|hundreds) (?:have |had )?crossed"
+       r"|crossed (?:the border )?into (?:turkey|lebanon|jordan|iraq)"
        r"|(?:families|residents|civilians|villagers|thousands|hundreds) (?:have |had )?(?:left|abandoned)"),
     _p("aid_access", r"(?:aid|relief|humanitarian|food) (?:convoys?|deliver(?:y|ies)|supplies|trucks|workers)"
        r"|convoys?|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"),
@@ -234,6 +236,8 @@ DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed 
 OWN_FORCES = re.compile(
     r"\b(?:its|their)\s+(?:own\s+)?(?:aircraft|air\s+force|jets|warplanes|planes|helicopters|drones|forces|troops"
     r"|soldiers|army|military|fighters|militias?|artillery|gunners|units|men)\b", re.IGNORECASE)
+# "IS claimed responsibility for the bombing": the claimant is the actor of what it claims.
+SELF_CLAIM = re.compile(r"\b(?:claimed|claims|claiming|took|takes|taking)\s+(?:responsibility|credit)\b", re.IGNORECASE)
 REPORTING_VERBS = frozenset({
     "say", "tell", "report", "document", "state", "announce", "claim", "confirm", "estimate", "count",
     "record", "add", "warn", "accuse", "deny", "note", "tweet", "post", "allege",
@@ -250,6 +254,7 @@ AGGREGATE = re.compile(  # a tally or a pattern of events whatever the sentence 
     r"|a day(?! (?:after|before|earlier|later))|per day|to date"
     r"|all (?:have|had) been|dozens of (?:attacks|strikes)|tally|every week|repeatedly|systematically"
     r"|(?:monthly|weekly|annual|yearly|quarterly) (?:report|toll|tally|count|figures|update)"
+    r"|(?:overall|cumulative) (?:death |casualty )?(?:toll|number|figure)"
     r"|(?:worst|hardest)[- ](?:hit|affected)\b[^.;]{0,30}\bwith)\b",
     re.IGNORECASE,
 )

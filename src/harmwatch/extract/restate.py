@@ -18,12 +18,13 @@ from dataclasses import replace
 from ..model import Actor, Figure, Mention, Span
 from .numbers import Quantity, find_quantities
 
-# "<who> put/puts/gave/estimated the (death) figure/number/toll at|as <count>"
+# "<who> put/puts/gave/estimated the (overall death) figure/number/toll (from the raids) at|as <count>"
 _RESTATED = re.compile(
     r"(?P<who>(?:the\s+)?(?-i:[A-Z])[\w'’.-]*(?:\s+(?:of\s+|for\s+)?(?-i:[A-Z])[\w'’.-]*){0,5}"
     r"|the\s+(?:[a-z]+\s+){0,2}?(?:government|ministry|army|military|monitor|observatory|council|agency|group|regime))"
     r"\s+(?:put|puts|putting|placed|places|gave|gives|estimated|estimates|estimating)\s+(?:the|its|their|his|her)\s+"
-    r"(?:(?:own|death|casualty|latest)\s+)?(?:figure|number|toll|count|total|tally|estimate)\s+(?:at|as)\s+",
+    r"(?:(?:own|overall|total|official|final|death|casualty|latest)\s+){0,2}(?:figure|number|toll|count|total|tally"
+    r"|estimate)(?:\s+(?:from|in|of|for)\s+[^,;:.\d]{1,50}?)?\s+(?:at|as)\s+",
     re.IGNORECASE,
 )
 
@@ -58,9 +59,13 @@ def restated_alone(text: str, offset: int, previous: Sequence[Mention], index: i
     """The restating mention of a sentence that opens with a second voice ("The government put the toll at
     five."), for the last mention with figures of the sentence before (``previous``); [] when it is not one.
     The caller passes only sentences without a trigger word: one with its own event is read as usual."""
-    m = _RESTATED.match(text, len(text) - len(text.lstrip(" \t\"'“‘")))
+    m = _RESTATED.match(text, _start(text))
     mention = _restating(text, offset, m, [x for x in previous if x.figures], index) if m is not None else None
     return [] if mention is None else [mention]
+
+
+def _start(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t\"'“‘"))
 
 
 def _restating(text: str, offset: int, m: re.Match[str], before: Sequence[Mention], index: int) -> Mention | None:
@@ -96,6 +101,12 @@ def _count_at(text: str, pos: int, offset: int) -> Quantity | None:
     tail = text[pos:end.start() if end else len(text)]
     found = find_quantities(tail + _PROBE_NOUN, offset + pos)
     return found[0] if found and found[0].start == offset + pos and found[0].end <= offset + pos + len(tail) else None
+
+
+def opening_voice(text: str) -> str | None:
+    """Who opens a sentence by putting a count ("The Observatory put the overall death toll at 230")."""
+    m = _RESTATED.match(text, _start(text))
+    return _bare(m.group("who").strip()) if m is not None else None
 
 
 def before_voice(clause_text: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from . import lexicon as lx
+from .restate import opening_voice
 
 _MODALS = frozenset({"could", "might", "may", "would", "will", "shall", "can"})
 _NEG_WINDOW = re.compile(r"(?:\b(?:no|not|never|without|nobody)\b|n['’]t\b)(?:\W+\w+){0,3}\W*$", re.IGNORECASE)
@@ -153,7 +154,8 @@ def _claimant_of(sent: Span) -> str | None:
             subj = _reporter(tok)
             if subj is not None and subj.pos_ != "PRON":
                 return _tidy(_subject_text(subj))
-    return None
+    who = opening_voice(sent.text)  # "The Observatory put the death toll at 230"
+    return _tidy(who) if who else None
 
 
 def _reporter(verb: Token) -> Token | None:
