@@ -121,7 +121,9 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|crossed (?:the border )?into (?:turkey|lebanon|jordan|iraq)"
        r"|(?:families|residents|civilians|villagers|thousands|hundreds) (?:have |had )?(?:left|abandoned)"),
     _p("aid_access", r"(?:aid|relief|humanitarian|food) (?:convoys?|deliver(?:y|ies)|supplies|trucks|workers)"
-       r"|convoys?|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"),
+       r"|convoys?|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"
+       r"|no (?:humanitarian )?(?:aid|assistance|relief|supplies) (?:has |had |have )?"
+       r"(?:reached|entered|arrived|got in)"),
     _p("responsibility_claim", r"claimed responsibility|(?:denied|denies|deny) (?:responsibility|involvement"
        r"|carrying out|targeting)|blamed|accused"),
     _p("diplomatic", r"sanctions?|condemn(?:ed|s|ation)?|expell?ed|summoned (?:the )?ambassador|veto(?:ed)?"
@@ -232,6 +234,10 @@ ALLEGED = re.compile(
 )
 DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed (?:the )?(?:claims|reports))\b",
                     re.IGNORECASE)
+# "no aid has reached the town", "no food has come in": that aid was kept out is the event, not its negation.
+ACCESS_DENIED = re.compile(
+    r"no (?:humanitarian )?(?:aid|food|assistance|relief|supplies|medicines?)\s+(?:has |had |have )?(?:been )?"
+    r"(?:come in|came in|reached|entered|arrived|got in|gotten in|allowed in|delivered|let in)\b", re.IGNORECASE)
 # "Russia denied its aircraft bombed the convoy": the claimant speaks of its own forces, so it is the actor.
 OWN_FORCES = re.compile(
     r"\b(?:its|their)\s+(?:own\s+)?(?:aircraft|air\s+force|jets|warplanes|planes|helicopters|drones|forces|troops"

@@ -46,6 +46,8 @@ def retype(etype: str, strength: int, clause_text: str, sent_text: str, inters: 
         return Decision("air_strike", "retype:aircraft")
     if etype == "territory_taken" and state:
         return Decision("territory_regained", "retype:state-actor")
+    if etype == "territory_regained" and non_state and not state:  # "ISIS recaptured Palmyra"
+        return Decision("territory_taken", "retype:non-state-actor")
     if etype == "arrest" and non_state and not state:
         return Decision("abduction", "retype:non-state-captor")
     if etype == "abduction" and state and not non_state:
@@ -96,6 +98,8 @@ def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, h
     if denial:
         return Decision("asserted", "status:denial-is-a-claim")
     before = clause_text[: max(0, trigger.start_char - clause_start)]
+    if lx.ACCESS_DENIED.match(clause_text, max(0, trigger.start_char - clause_start)):
+        return Decision("asserted", "status:access-denied")  # "no aid has reached Madaya": aid was kept out
     if _negated_by_tree(trigger) or _NEG_WINDOW.search(before) or trigger.text.lower().startswith("no "):
         return Decision("negated", "status:negation")
     modal = _modal_on_path(trigger) or lx.HYPOTHETICAL.search(before)

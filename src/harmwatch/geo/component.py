@@ -263,7 +263,7 @@ class _Finder:
             return (_after_locative(ent) or _before_place_word(ent)) and bool(self._exact(ent.text, cued=True))
         if _after_locative(ent) or _before_place_word(ent) or self._after_country(ent):
             return bool(self._exact(ent.text, cued=True))
-        if _after_weak_locative(ent) and self._town(ent.text):
+        if _cued(ent) and self._town(ent.text):
             return True
         return self._big(ent.text, _EMBEDDED_TOWN if ent.label_ != "PERSON" else _BIG_TOWN)
 
@@ -451,13 +451,23 @@ def _after_weak_locative(span: Span) -> bool:
     return before.lower_ in _WEAK_LOCATIVE or before.text in _COMPASS_BEFORE
 
 
+# Verbs whose object is a place when the gazetteer knows the name as a town: "ISIS recaptured Palmyra".
+_PLACE_VERBS = frozenset({"capture", "recapture", "seize", "take", "retake", "storm", "overrun", "enter", "besiege",
+                          "encircle", "surround", "liberate", "bomb", "shell", "strike", "pound", "evacuate"})
+
+
+def _taken_or_struck(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "dobj" and root.head.pos_ == "VERB" and root.head.lemma_.lower() in _PLACE_VERBS
+
+
 def _before_place_word(span: Span) -> bool:
     return span.end < len(span.doc) and span.doc[span.end].lower_ in _PLACE_AFTER
 
 
 def _cued(span: Span) -> bool:
     """Some word next to the name says it is a place."""
-    return _after_locative(span) or _after_weak_locative(span) or _before_place_word(span)
+    return _after_locative(span) or _after_weak_locative(span) or _before_place_word(span) or _taken_or_struck(span)
 
 
 def _dateline(tok: Token) -> bool:
