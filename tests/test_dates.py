@@ -33,6 +33,10 @@ def _d(s: str | None) -> date | None:
     ("Shelling after July 20 killed six.", FRI, "2016-07-21", "2016-07-29", "day"),
     ("Talks opened the day after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
     ("A strike came shortly after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
+    # numeric dates: day first, as monitors write them, unless only month first makes a date
+    ("The convoy was hit on 19/07/2016.", FRI, "2016-07-19", "2016-07-19", "day"),
+    ("The convoy was hit on 05.04.2016.", FRI, "2016-04-05", "2016-04-05", "day"),
+    ("The convoy was hit on 7/19/2016.", FRI, "2016-07-19", "2016-07-19", "day"),
     # ranges of days
     ("Raids between 18 and 22 July killed 30.", FRI, "2016-07-18", "2016-07-22", "day"),
     ("From 3 to 9 December 2016 the road was shut.", FRI, "2016-12-03", "2016-12-09", "day"),

@@ -101,6 +101,8 @@ _SINCE = rf"(?P<since>(?i:since|{_NOT_A_PERIOD}after)\s+)?"
 _I = re.IGNORECASE
 _RULES_SRC: tuple[tuple[str, str, int], ...] = (
     ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b", 0),
+    # "19/09/2016", "19.09.2016": day first, as monitors write it, unless only month first makes a date
+    ("numeric", r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/]|\.\d)", 0),
     ("month_day_year", rf"{_SINCE}(?:{_WD_PRE})?(?P<mon>{_MON})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})", 0),
     ("day_month_year", rf"{_SINCE}(?:{_WD_PRE})?(?:the\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MON}),?\s+"
                        rf"(?P<y>{_YEAR})", 0),
@@ -180,6 +182,16 @@ def _r_full(g: dict[str, str], pub: date | None) -> _Range | None:
     month = int(g["m"]) if g.get("m") else _month(g["mon"])
     try:
         d = date(_int(g["y"]), month, _int(g["d"]))
+    except ValueError:
+        return None
+    return d, d, "day"
+
+
+def _r_numeric(g: dict[str, str], pub: date | None) -> _Range | None:
+    a, b = int(g["a"]), int(g["b"])
+    day, month = (b, a) if b > 12 >= a else (a, b)
+    try:
+        d = date(int(g["y"]), month, day)
     except ValueError:
         return None
     return d, d, "day"
@@ -363,8 +375,8 @@ def _r_day_of_month(g: dict[str, str], pub: date | None) -> _Range | None:
 
 
 _RESOLVERS: dict[str, Callable[[dict[str, str], date | None], _Range | None]] = {
-    "iso": _r_full, "month_day_year": _r_full, "day_month_year": _r_full, "day_range_month": _r_day_range,
-    "day_range_words": _r_day_range,
+    "iso": _r_full, "numeric": _r_numeric, "month_day_year": _r_full, "day_month_year": _r_full,
+    "day_range_month": _r_day_range, "day_range_words": _r_day_range,
     "month_day_range": _r_day_range, "day_month": _r_day_month, "month_day": _r_day_month,
     "month_year": _r_month_year, "month": _r_month, "year_range": _r_year_range, "year": _r_year,
     "decade": _r_decade, "weekday": _r_weekday, "relative_day": _r_relative_day, "ago": _r_ago,
