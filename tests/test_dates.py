@@ -33,6 +33,7 @@ def _d(s: str | None) -> date | None:
     ("Shelling after July 20 killed six.", FRI, "2016-07-21", "2016-07-29", "day"),
     ("Talks opened the day after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
     ("A strike came shortly after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
+    ("Forces detained 120 people since the start of the month.", FRI, "2016-07-01", "2016-07-29", "month"),
     # numeric dates: day first, as monitors write them, unless only month first makes a date
     ("The convoy was hit on 19/07/2016.", FRI, "2016-07-19", "2016-07-19", "day"),
     ("The convoy was hit on 05.04.2016.", FRI, "2016-04-05", "2016-04-05", "day"),

@@ -41,6 +41,7 @@ def _asserted(ms, etype):
         # aircraft that act are an air strike, whatever the verb
         ("Jets struck rebel positions near Idlib on Monday.", "air_strike"),
         ("Helicopters killed 12 people in Douma on Monday.", "air_strike"),
+        ("Militants hanged two men in Raqqa on Friday.", "attack_on_civilians"),
         # a non-state group that retakes a town takes it; aid kept out is an access event
         ("ISIS recaptured Palmyra on Sunday.", "territory_taken"),
         ("No aid has reached Madaya since October, residents said.", "aid_access"),

@@ -59,6 +59,7 @@ def _rows(text: str) -> list[Row]:
      [("facilities", "schools", 4, 4, "exact"), ("facilities", "schools", 2, 2, "exact")]),
     ("Shelling hit the hospital, killing 11 staff and patients.", [("killed", "people", 11, 11, "exact")]),
     ("Aid agencies said 15,000 people had crossed into Turkey.", [("displaced", "people", 15000, 15000, "exact")]),
+    ("The government is accused of hanging up to 13,000 prisoners.", [("killed", "people", None, 13000, "at_most")]),
     # a passive of speech is said of the counted, who are not speakers
     ("Twelve people were reported killed in the raid.", [("killed", "people", 12, 12, "exact")]),
     ("About 40 residents were said to have been wounded.", [("injured", "people", 40, 40, "approx")]),

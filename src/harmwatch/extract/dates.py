@@ -137,7 +137,9 @@ _RULES_SRC: tuple[tuple[str, str, int], ...] = (
     ("rolling", rf"\b(?:over|in|during|for|within|throughout)\s+the\s+(?:last|past|previous)\s+"
                 rf"(?:(?P<n>{_NUMW})\s+)?(?P<unit>hour|day|week|month|year)s?\b", _I),
     ("recent", r"\bin\s+recent\s+(?P<unit>day|week|month)s\b", _I),
-    ("this_period", r"\b(?:earlier\s+|so\s+far\s+|later\s+)?this\s+(?P<unit>week|month|year)\b", _I),
+    ("this_period", r"\b(?:(?:since|from)\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+"
+                    r"(?P<since_unit>week|month|year)"
+                    r"|(?:earlier\s+|so\s+far\s+|later\s+)?this\s+(?P<unit>week|month|year))\b", _I),
     ("last_period", r"\b(?:last|the\s+previous)\s+(?P<unit>week|month|year)\b", _I),
     ("weekend", r"\b(?:(?:over|at|during)\s+the|last|this|past)\s+weekend\b", _I),
     ("day_of_month", rf"\bon\s+the\s+(?P<d>{_DAY})(?!\s+(?:of\s+)?{_MON})", _I),
@@ -336,7 +338,7 @@ def _r_recent(g: dict[str, str], pub: date | None) -> _Range | None:
 def _r_this_period(g: dict[str, str], pub: date | None) -> _Range | None:
     if pub is None:
         return _UNKNOWN
-    unit = g["unit"].lower()
+    unit = (g.get("unit") or g["since_unit"]).lower()  # "this month", "since the start of the month"
     start = {"week": _week_of(pub)[0], "month": pub.replace(day=1), "year": date(pub.year, 1, 1)}[unit]
     return start, pub, unit
 

@@ -114,7 +114,8 @@ _PERSON_PHRASES = [
               "massacred/tb|massacring/b|murdered/tb|murdering/b|slain|slaughtered/tb|perished|"
               "death toll/b|toll/b|burned to death|beaten to death|claimed the lives of/b|bodies of/b|"
               "number of dead/b|number of deaths/b|death of/b|deaths of/b|killings of/b|murder of/b|murders of/b|"
-              "execution of/b|executions of/b|massacre of/b|slaughter of/b|assassination of/b"),
+              "execution of/b|executions of/b|massacre of/b|slaughter of/b|assassination of/b|hanged/tb|hanging/b|"
+              "hangings of/b"),
     *_phrases("killed_or_injured", "killed or wounded/tb|killed or injured/tb|dead or wounded|"
               "killed and wounded/tb|killed and injured/tb|dead and wounded|shot/tb|casualty toll/b|casualties/b|"
               "number of casualties/b"),

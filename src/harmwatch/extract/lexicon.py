@@ -65,7 +65,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("attack_on_civilians", r"executed|executions?|executing|massacres?|massacred|shot dead|gunned down"
        r"|murdered|summary killings?|terror(?:ist)? attacks?|opened fire on (?:civilians|residents|the crowd)"
        r"|killing civilians|slaughter(?:ed)?|beaten to death|executes|behead(?:s|ed|ing|ings)|crucif(?:ied|ixions?)"
-       r"|ston(?:ed|es|ing)(?: \w+){0,3} to death|stoned"),
+       r"|ston(?:ed|es|ing)(?: \w+){0,3} to death|stoned|hanged|hangings"
+       r"|hanging (?:of |up to |at least |some )?[\d,]+"),
     _p("attack_on_civilians", r"killed|kills?|killing|killings|murder|shot|stabbed|attacks?|attacked|genocide"
        r"|execute|assassinat(?:ed|ion|ions|e)|martyrs?|casualt(?:y|ies)|human losses|losses|injuries"
        r"|(?<!the )(?:injured|wounded|dead)|deaths|targets?|targeted|targeting", WEAK),
