@@ -15,6 +15,10 @@ from harmwatch.extract.actors import load_actors
         ("Government helicopters dropped barrel bombs; regime warplanes followed.",
          ["Syrian government", "Syrian government"]),
         ("This is a small island with no actors.", []),
+        # a generic word right after a named actor is that actor, not Syria's rebels
+        ("Houthi rebels fired missiles; Al-Shabaab militants attacked a hotel.", ["Houthis", "Al-Shabaab"]),
+        ("The rebels and the RSF clashed; Hamas fighters fired rockets.",
+         ["Syrian rebels", "Rapid Support Forces", "Hamas"]),
     ],
 )
 def test_find_normalizes_aliases(text, names):

@@ -42,6 +42,7 @@ def _asserted(ms, etype):
         ("Jets struck rebel positions near Idlib on Monday.", "air_strike"),
         ("Helicopters killed 12 people in Douma on Monday.", "air_strike"),
         ("Militants hanged two men in Raqqa on Friday.", "attack_on_civilians"),
+        ("A truck bomb killed four people in Kandahar.", "explosive_device"),
         # a non-state group that retakes a town takes it; aid kept out is an access event
         ("ISIS recaptured Palmyra on Sunday.", "territory_taken"),
         ("No aid has reached Madaya since October, residents said.", "aid_access"),
@@ -208,6 +209,7 @@ def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, per
     ("Islamic State claimed responsibility for the bombing, which killed 43 people at a bus station in Jableh.",
      "attack_on_civilians", ["Islamic State"]),  # the claimant claims the act
     ("Aid agencies said 15,000 people had crossed into Turkey since Sunday.", "displacement", []),  # a destination
+    ("A roadside bomb exploded near a police convoy in Kandahar, killing four officers.", "explosive_device", []),
     # in a clash both sides are actors
     ("Iraqi forces fought Islamic State fighters near Mosul on Monday.", "armed_clash", ["Iraq", "Islamic State"]),
 ])

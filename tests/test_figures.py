@@ -59,6 +59,8 @@ def _rows(text: str) -> list[Row]:
      [("facilities", "schools", 4, 4, "exact"), ("facilities", "schools", 2, 2, "exact")]),
     ("Shelling hit the hospital, killing 11 staff and patients.", [("killed", "people", 11, 11, "exact")]),
     ("Aid agencies said 15,000 people had crossed into Turkey.", [("displaced", "people", 15000, 15000, "exact")]),
+    ("Gunmen abducted 276 schoolgirls from the town.", [("abducted", "children", 276, 276, "exact")]),
+    ("A roadside bomb killed four officers.", [("killed", "fighters", 4, 4, "exact")]),
     ("The government is accused of hanging up to 13,000 prisoners.", [("killed", "people", None, 13000, "at_most")]),
     # a passive of speech is said of the counted, who are not speakers
     ("Twelve people were reported killed in the raid.", [("killed", "people", 12, 12, "exact")]),

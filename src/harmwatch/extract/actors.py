@@ -41,7 +41,7 @@ class ActorDictionary:
         return {alias.lower(): actor for alias, actor in self.entries}
 
     def find(self, text: str, offset: int = 0) -> list[ActorMatch]:
-        out = []
+        out: list[ActorMatch] = []
         lookup = self._lookup  # built once: rebuilding it per document cost more than the search
         for m in self.pattern.finditer(text):
             actor = lookup.get(m.group(0).lower())
@@ -49,6 +49,8 @@ class ActorDictionary:
                 continue
             if len(m.group(0)) <= _CASE_SENSITIVE_MAX and not m.group(0)[0].isupper():
                 continue
+            if out and m.group(0).islower() and not text[out[-1].end - offset:m.start()].strip():
+                continue  # "Houthi rebels", "Al-Shabaab militants": the generic word names the actor before it
             out.append(ActorMatch(offset + m.start(), offset + m.end(),
                                   Actor(actor.name, actor.inter, m.group(0))))
         return out

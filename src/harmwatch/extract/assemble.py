@@ -49,7 +49,7 @@ IMPLIED_TYPE = {"evacuated": "evacuation", "remaining": "evacuation", "besieged"
                 "displaced": "displacement", "protesters": "peaceful_protest", "detained": "arrest",
                 "abducted": "abduction", "killed": "attack_on_civilians", "injured": "attack_on_civilians"}
 NON_PERPETRATOR_INTER = frozenset({6, 7})
-_TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fighting ", "into ")
+_TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fighting ", "into ", "near ")
 # "retook the area from rebels", "fleeing from ISIS": the actor after "from" lost, it did not act.
 _FROM_LOSES = frozenset({"territory_regained", "territory_taken", "territory_transfer", "displacement"})
 
@@ -601,7 +601,7 @@ def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -
             continue
         if claimant and span.text in claimant and not _speaks_for_itself(sent.text, span.end_char - sent_start):
             continue
-        before = _text(doc)[max(sent_start, span.start_char - 16):span.start_char].lower().removesuffix("the ")
+        before = _DETERMINER_END.sub("", _text(doc)[max(sent_start, span.start_char - 16):span.start_char].lower())
         if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
             continue
         if etype in _ONE_SIDED and _acted_on(span):
@@ -620,6 +620,7 @@ _OBJECT_ACTS = lx.REPORTING_VERBS | {"help", "support", "back", "join", "accompa
                                      "hold", "urge", "call", "allow", "force"}
 
 
+_DETERMINER_END = re.compile(r"(?<=\s)(?:the|a|an)\s+$")
 # Events with a doer and a done-to; in a clash or an agreement the object is a party too.
 _ONE_SIDED = (VIOLENT - {"armed_clash", "violent_demonstration"}) | {
     "disrupted_weapons_use", "siege", "evacuation", "displacement", "aid_access"}

@@ -44,10 +44,10 @@ _NOUNS: dict[str, _Noun] = {
              "rescue_workers patients"),
     **_nouns("person", "women", "women"),
     **_nouns("person", "children", "children child kids boys boy girls girl babies baby infants infant "
-             "toddlers toddler minors teenagers pupils schoolchildren son daughter"),
+             "toddlers toddler minors teenagers pupils schoolchildren schoolgirls schoolboys son daughter"),
     **_nouns("person", "fighters", "fighters fighter rebels rebel militants militant soldiers soldier troops "
              "combatants insurgents jihadists gunmen militiamen policemen policeman servicemen guards "
-             "police_officers security_forces"),
+             "police_officers security_forces officers"),
     **_nouns("person", "medical_staff", "doctors doctor nurses nurse medics medic paramedics surgeons "
              "health_workers medical_workers medical_staff medical_personnel health_personnel"),
     **_nouns("person", "families", "families relatives family_members"),

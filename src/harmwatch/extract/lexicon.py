@@ -42,6 +42,10 @@ AIRCRAFT = re.compile(r"\b(?:jets?|warplanes?|planes?|aircraft|helicopters?|dron
 FACILITY = (r"(?:hospitals?|clinics?|medical facilit(?:y|ies)|field hospitals?|schools?|markets?|bakery|bakeries"
             r"|mosques?|convoys?|ambulances?)")
 
+# A convoy is aid unless it is a police or military one.
+_AID_CONVOY = (r"(?<!police )(?<!military )(?<!army )(?<!security )(?<!armoured )(?<!armored )(?<!rebel )"
+               r"(?<!troop )convoys?")
+
 TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("air_strike", r"air ?strikes?|air ?raids?|air attacks?|aerial (?:bombardments?|bombings?|attacks?|assault)"
        r"|warplanes?|war planes|fighter jets?|barrel[- ]bombs?|barrel[- ]bombing|drone strikes?|helicopters? dropped"
@@ -56,7 +60,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|nerve agents?|mustard gas"),
     _p("suicide_bombing", r"suicide (?:bomb(?:ing|er|ers|s)?|attacks?|car bombs?|vests?|blasts?)"
        r"|blew (?:himself|herself|themselves) up"),
-    _p("explosive_device", r"car bombs?|ieds?|improvised explosive(?: devices?)?|roadside bombs?|landmines?"
+    _p("explosive_device", r"(?:car|motorcycle|motorbike|bicycle|truck|lorry|parcel|magnetic|sticky|roadside) bombs?"
+       r"|ieds?|improvised explosive(?: devices?)?|landmines?"
        r"|land mines?|explosive devices?|vbieds?|booby[- ]trap(?:s|ped)?|bomb blast|explosion"),
     _p("grenade", r"grenades?"),
     _p("armed_clash", r"clash(?:es|ed)?|fighting|battles?|battled|fought|firefights?|exchanged fire"
@@ -122,7 +127,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|crossed (?:the border )?into (?:turkey|lebanon|jordan|iraq)"
        r"|(?:families|residents|civilians|villagers|thousands|hundreds) (?:have |had )?(?:left|abandoned)"),
     _p("aid_access", r"(?:aid|relief|humanitarian|food) (?:convoys?|deliver(?:y|ies)|supplies|trucks|workers)"
-       r"|convoys?|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"
+       r"|" + _AID_CONVOY
+       + r"|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"
        r"|no (?:humanitarian )?(?:aid|assistance|relief|supplies) (?:has |had |have )?"
        r"(?:reached|entered|arrived|got in)"),
     _p("responsibility_claim", r"claimed responsibility|(?:denied|denies|deny) (?:responsibility|involvement"
@@ -145,8 +151,7 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|propaganda video", WEAK),
     _p("armed_clash", r"ambush(?:ed|es)?|attacked (?:an? |the )?(?:military|army|police|security) "
        r"(?:post|base|checkpoint|convoy|patrol|position)s?"),
-    _p("explosive_device", r"(?:motorcycle|bicycle|truck|parcel|roadside|magnetic|sticky) bombs?"
-       r"|bombs? (?:exploded|went off|detonated|blast)|detonated|explosives?|blast", WEAK),
+    _p("explosive_device", r"bombs? (?:exploded|went off|detonated|blast)|detonated|explosives?|blast", WEAK),
     _p("agreement", r"signed|peace (?:deal|talks|agreement|accord|process)|released \w* ?(?:prisoners|hostages"
        r"|detainees)|swap", WEAK),
     _p("diplomatic", r"talks|summit|ambassadors?|envoys?|diplomat(?:s|ic)?|foreign minist(?:er|ry)|urged|called on"
@@ -198,7 +203,8 @@ TARGET_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("health", r"hospitals?|clinics?|medical|medics?|doctors?|nurses?|ambulances?|maternity|health"),
         ("education", r"schools?|universit(?:y|ies)|kindergartens?|students"),
         ("food", r"bakery|bakeries|bread|markets?|food"),
-        ("aid", r"aid workers?|convoys?|icrc|red cross|red crescent|sarc|unicef|wfp|humanitarian workers?"),
+        ("aid", r"aid workers?|" + _AID_CONVOY
+         + r"|icrc|red cross|red crescent|sarc|unicef|wfp|humanitarian workers?"),
         ("journalists", r"journalists?|reporters?|cameram[ae]n|media workers?"),
         ("residential", r"homes?|houses?|residential|apartments?|buildings?"),
         ("infrastructure", r"infrastructure|water (?:station|supply|plant)|power (?:station|plant|lines?)"
