@@ -43,6 +43,8 @@ def _asserted(ms, etype):
         ("Helicopters killed 12 people in Douma on Monday.", "air_strike"),
         ("Militants hanged two men in Raqqa on Friday.", "attack_on_civilians"),
         ("A truck bomb killed four people in Kandahar.", "explosive_device"),
+        ("WFP said it had delivered food to 12,000 people in Madaya on Monday.", "aid_access"),
+        ("The UN Security Council voted unanimously to send monitors to Aleppo.", "diplomatic"),
         # a non-state group that retakes a town takes it; aid kept out is an access event
         ("ISIS recaptured Palmyra on Sunday.", "territory_taken"),
         ("No aid has reached Madaya since October, residents said.", "aid_access"),

@@ -130,11 +130,13 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|" + _AID_CONVOY
        + r"|aid (?:was |were |is )?(?:blocked|denied)|airdrops?|no food|food (?:has |had )?(?:come|entered)"
        r"|no (?:humanitarian )?(?:aid|assistance|relief|supplies) (?:has |had |have )?"
-       r"(?:reached|entered|arrived|got in)"),
+       r"(?:reached|entered|arrived|got in)"
+       r"|deliver(?:ed|ing|s)? (?:\w+ )?(?:food|aid|supplies|assistance|relief|medicines?)"
+       r"|(?:food|aid|supplies|assistance|relief) (?:was |were |had been |has been )?delivered"),
     _p("responsibility_claim", r"claimed responsibility|(?:denied|denies|deny) (?:responsibility|involvement"
        r"|carrying out|targeting)|blamed|accused"),
     _p("diplomatic", r"sanctions?|condemn(?:ed|s|ation)?|expell?ed|summoned (?:the )?ambassador|veto(?:ed)?"
-       r"|security council (?:resolution|vote|meeting)|called for a ceasefire|peace talks"),
+       r"|security council (?:resolution|vote|voted|meeting|adopted)|called for a ceasefire|peace talks"),
     _p("crime", r"smuggl(?:ing|ers?|ed)|drug (?:trafficking|traffickers|cartels?|dealers?|lords?)|traffickers?"
        r"|robber(?:y|ies|s)|robbed|extortion|gangs?|cartels?|bandits?|criminals?|narcotics|cattle rustl(?:ing|ers)"
        r"|ransom|heist|burglar(?:y|s)"),
