@@ -64,8 +64,14 @@ def restated_alone(text: str, offset: int, previous: Sequence[Mention], index: i
     return [] if mention is None else [mention]
 
 
+_OPENER = re.compile(r"[\s\"'“‘]*(?:(?:but|however|later|meanwhile|separately|officially|yet|instead)\b,?\s+)?",
+                     re.IGNORECASE)
+
+
 def _start(text: str) -> int:
-    return len(text) - len(text.lstrip(" \t\"'“‘"))
+    """Where a sentence's voice can start: after quotes and a connective ("Later, the army put ...")."""
+    m = _OPENER.match(text)
+    return m.end() if m else 0
 
 
 def _restating(text: str, offset: int, m: re.Match[str], before: Sequence[Mention], index: int) -> Mention | None:
