@@ -24,12 +24,13 @@ from ..geo.event import (
     quarter_named,
     quarter_place,
 )
-from ..model import ASSUMED_WHEN, Actor, Document, Figure, Mention, Place, Toponym, When
+from ..model import ASSUMED_WHEN, Document, Figure, Mention, Place, Toponym, When
 from ..model import Span as TextSpan
 from . import lexicon as lx
 from . import rules
 from .dates import DateMention, find_dates
 from .figures import find_figures
+from .parties import perpetrators
 from .restate import before_voice, restated, restated_alone
 
 MAX_EVIDENCE = 600
@@ -48,10 +49,6 @@ KIND_TYPES: dict[str, tuple[str, ...]] = {
 IMPLIED_TYPE = {"evacuated": "evacuation", "remaining": "evacuation", "besieged": "siege",
                 "displaced": "displacement", "protesters": "peaceful_protest", "detained": "arrest",
                 "abducted": "abduction", "killed": "attack_on_civilians", "injured": "attack_on_civilians"}
-NON_PERPETRATOR_INTER = frozenset({6, 7})
-_TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fighting ", "into ", "near ")
-# "retook the area from rebels", "fleeing from ISIS": the actor after "from" lost, it did not act.
-_FROM_LOSES = frozenset({"territory_regained", "territory_taken", "territory_transfer", "displacement"})
 
 
 @dataclass(frozen=True)
@@ -284,7 +281,8 @@ def _mention(ctx: _Context, clause: _Clause, etype: str, status: rules.Decision,
         evidence=_evidence(doc, sent, clause.ev_start, clause.ev_end, trigger), status=status.value,
         scope=scope.value, section=ctx.section, where=where, when=when,
         figures=_figures_for(etype, clause.figures, types),
-        perpetrators=_perpetrators(doc, ctx.sent, ctx.claimant, etype),
+        perpetrators=perpetrators(_text(doc), ctx.sent.span.start_char, ctx.sent.text, ctx.sent.actors,
+                                  ctx.claimant, etype),
         targets=_targets(_text(doc)[clause.ev_start:clause.ev_end], ctx.sent.text, etype),
         claimed_by=ctx.claimant, certainty=cert.value,
         trigger=TextSpan(trigger.start_char, trigger.end_char, trigger.text),
@@ -590,50 +588,6 @@ def _an_anchor(d: DateMention, text: str) -> bool:
     before = text[max(0, d.start - 60):d.start]
     return bool(lx.SINCE_START.search(before)
                 or (d.text.lower().startswith("since") and lx.COMPARED_SINCE.search(before)))
-
-
-def _perpetrators(doc: Doc, sent: _Sentence, claimant: str | None, etype: str) -> tuple[Actor, ...]:
-    out: dict[str, Actor] = {}
-    sent_start = sent.span.start_char
-    for span in sent.actors:
-        actor: Actor = span._.hw_actor
-        if actor.inter in NON_PERPETRATOR_INTER and etype not in ("peaceful_protest", "violent_demonstration"):
-            continue
-        if claimant and span.text in claimant and not _speaks_for_itself(sent.text, span.end_char - sent_start):
-            continue
-        before = _DETERMINER_END.sub("", _text(doc)[max(sent_start, span.start_char - 16):span.start_char].lower())
-        if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
-            continue
-        if etype in _ONE_SIDED and _acted_on(span):
-            continue
-        out.setdefault(actor.name, actor)
-    return tuple(out.values())
-
-
-def _speaks_for_itself(text: str, after: int) -> bool:
-    """The claimant names its own forces or claims the act: it is an actor too."""
-    return bool(lx.OWN_FORCES.search(text, after) or lx.SELF_CLAIM.search(text, after))
-
-
-# Verbs whose object is no victim: "accused militias of executing 13", "helped Syrian forces retake".
-_OBJECT_ACTS = lx.REPORTING_VERBS | {"help", "support", "back", "join", "accompany", "lead", "order", "blame",
-                                     "hold", "urge", "call", "allow", "force"}
-
-
-_DETERMINER_END = re.compile(r"(?<=\s)(?:the|a|an)\s+$")
-# Events with a doer and a done-to; in a clash or an agreement the object is a party too.
-_ONE_SIDED = (VIOLENT - {"armed_clash", "violent_demonstration"}) | {
-    "disrupted_weapons_use", "siege", "evacuation", "displacement", "aid_access"}
-_IN_NOUN_PHRASE = frozenset({"compound", "amod", "poss", "nmod", "conj", "appos"})
-
-
-def _acted_on(span: Span) -> bool:
-    """An actor named in the object of a verb was acted on: "rebels shot down a Syrian army helicopter",
-    "jets struck rebel positions"."""
-    tok = span.root
-    while tok.dep_ in _IN_NOUN_PHRASE and tok.head is not tok:
-        tok = tok.head
-    return tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in _OBJECT_ACTS
 
 
 def _targets(clause_text: str, sent_text: str, etype: str) -> tuple[str, ...]:
