@@ -34,6 +34,7 @@ def _d(s: str | None) -> date | None:
     ("Talks opened the day after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
     ("A strike came shortly after 20 July.", FRI, "2016-07-20", "2016-07-20", "day"),
     ("Forces detained 120 people since the start of the month.", FRI, "2016-07-01", "2016-07-29", "month"),
+    ("The 2013 sarin attack in Ghouta killed hundreds.", FRI, "2013-01-01", "2013-12-31", "year"),
     # numeric dates: day first, as monitors write them, unless only month first makes a date
     ("The convoy was hit on 19/07/2016.", FRI, "2016-07-19", "2016-07-19", "day"),
     ("The convoy was hit on 05.04.2016.", FRI, "2016-04-05", "2016-04-05", "day"),
@@ -174,7 +175,7 @@ def test_a_datetime_publication_uses_its_date() -> None:
 
 @pytest.mark.parametrize("text", [
     "He may go.", "They march at dawn.", "February 30, 2016", "on 31 June", "UN Resolution 2254",
-    "the 4th brigade", "12 people died",
+    "the 4th brigade", "12 people died", "the 2000 people who fled the attack", "version 3/4/16",
 ])
 def test_not_dates(text: str) -> None:
     assert find_dates(text, FRI) == []

@@ -182,6 +182,8 @@ def test_the_claimant_of_a_passive_report_is_its_agent(extractor, text, claimant
         ("Unverified reports say a man was shot at a checkpoint in Aleppo.", "unverified"),
         ("Government forces are reportedly executing detainees in Aleppo.", "alleged"),
         ("Shelling hit the old city of Aleppo on Monday.", "reported"),
+        ("The UN has not been able to verify reports of executions in Aleppo.", "unverified"),
+        ("The army said reports of a massacre in the village near Aleppo were fabricated.", "denied"),
     ],
 )
 def test_certainty(extractor, text, certainty):
@@ -193,6 +195,7 @@ def test_certainty(extractor, text, certainty):
     ("Russia denied its aircraft bombed the aid convoy near Idlib on Monday.", ["Russia"]),
     ("The Syrian army denied that its forces shelled the hospital in Idlib on Monday.", ["Syrian government"]),
     ("Russia said rebels shelled a school in Idlib on Monday.", ["Syrian rebels"]),  # the voice alone is no actor
+    ("Russia denied carrying out any air strikes on Idlib on Monday.", ["Russia"]),  # the accused denies
 ])
 def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, perpetrators):
     ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]

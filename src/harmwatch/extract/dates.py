@@ -127,6 +127,10 @@ _RULES_SRC: tuple[tuple[str, str, int], ...] = (
     ("year", rf"(?P<prep>(?i:in|during|since|until|till|by|throughout|early|late|mid|before|after|of"
              rf"|(?:the\s+)?(?:end|beginning|start|middle|summer|spring|autumn|fall|winter)\s+of))"
              rf"[\s-]+(?P<y>{_YEAR})(?![-–/]\d)(?!\s+(?:{'|'.join(sorted(COUNT_NOUNS))})\b)", 0),
+    # "the 2013 sarin attack": a year that names an event
+    ("year_attr", rf"(?i:the)\s+(?P<y>{_YEAR})\s+(?=(?:[a-z-]+\s+){{0,2}}(?:attacks?|massacres?|offensive|siege"
+                  rf"|bombings?|war|uprising|revolution|assault|battle|strikes?|raids?|ceasefire|truce|agreement"
+                  rf"|deal|protests?|elections?|earthquake|floods?|coup)\b)", 0),
     ("decade", r"(?:(?P<part>early|mid|late)[\s-]+)?(?:(?:in\s+)?the\s+)?(?:(?P<dec>(?:1[89]|20)\d0)['’]?s"
                r"|['’](?P<d2>\d0)s)\b", _I),
     ("weekday", rf"(?P<rel>(?i:last|this|next|on|since|early|late)\s+)?(?P<wd>{_WD})"
@@ -151,7 +155,8 @@ _MONTH_RULES = ("month_day_year", "day_month_year", "day_range_month", "day_rang
                 "day_month", "month_day", "month_year", "month")
 _MONTH_PART, _YEAR_PART, _WEEKDAY_PART = ((src, re.compile(src)) for src in (_MON, _YEAR, _WD))
 _NEEDS: dict[str, tuple[str, re.Pattern[str]]] = {
-    **dict.fromkeys(_MONTH_RULES, _MONTH_PART), "year_range": _YEAR_PART, "year": _YEAR_PART, "weekday": _WEEKDAY_PART,
+    **dict.fromkeys(_MONTH_RULES, _MONTH_PART), "year_range": _YEAR_PART, "year": _YEAR_PART, "year_attr": _YEAR_PART,
+    "weekday": _WEEKDAY_PART,
 }
 
 # --- resolvers -------------------------------------------------------------------------------------------
@@ -254,6 +259,11 @@ def _r_year(g: dict[str, str], pub: date | None) -> _Range | None:
     if season:
         first, last = _SEASONS[season]
         return date(year, first, 1), _month_end(year, last), "month"
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+def _r_year_attr(g: dict[str, str], pub: date | None) -> _Range | None:
+    year = _int(g["y"])
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
@@ -381,6 +391,7 @@ _RESOLVERS: dict[str, Callable[[dict[str, str], date | None], _Range | None]] = 
     "day_range_month": _r_day_range, "day_range_words": _r_day_range,
     "month_day_range": _r_day_range, "day_month": _r_day_month, "month_day": _r_day_month,
     "month_year": _r_month_year, "month": _r_month, "year_range": _r_year_range, "year": _r_year,
+    "year_attr": _r_year_attr,
     "decade": _r_decade, "weekday": _r_weekday, "relative_day": _r_relative_day, "ago": _r_ago,
     "rolling": _r_rolling, "recent": _r_recent, "this_period": _r_this_period,
     "last_period": _r_last_period, "weekend": _r_weekend, "day_of_month": _r_day_of_month,

@@ -234,14 +234,18 @@ ANNOUNCEMENT = re.compile(
     r"\b(?:said|saying|says|announced|announcing|declared|promised|leaflets?|told|stated|pledged|agreed)\b",
     re.IGNORECASE,
 )
-UNVERIFIED = re.compile(r"\bunverified|unconfirmed|could not be (?:independently )?verified\b", re.IGNORECASE)
+UNVERIFIED = re.compile(
+    r"\bunverified|unconfirmed|could not be (?:independently )?verified\b"
+    r"|\b(?:not|never|unable to|could not|cannot|can't|couldn't) (?:been able to |be able to )?(?:independently )?"
+    r"(?:verify|confirm)\b", re.IGNORECASE)
 ALLEGED = re.compile(
     r"\b(?:reportedly|allegedly|alleged|reports? (?:say|said|suggest(?:ed)?|indicate(?:d)?|that|have been)"
     r"|there (?:are|were) reports|according to (?:some |local |unconfirmed )?(?:reports|sources|estimates|accounts)"
     r"|reports have|sources said|accused|rumou?rs?|some estimates)\b",
     re.IGNORECASE,
 )
-DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed (?:the )?(?:claims|reports))\b",
+DENIED = re.compile(r"\b(?:denied|denies|deny|denying|rejected claims|dismissed (?:the )?(?:claims|reports)"
+                    r"|fabricated|baseless|unfounded|untrue|(?:was|were|is|are) (?:false|fake|lies))\b",
                     re.IGNORECASE)
 # "no aid has reached the town", "no food has come in": that aid was kept out is the event, not its negation.
 ACCESS_DENIED = re.compile(
@@ -252,7 +256,10 @@ OWN_FORCES = re.compile(
     r"\b(?:its|their)\s+(?:own\s+)?(?:aircraft|air\s+force|jets|warplanes|planes|helicopters|drones|forces|troops"
     r"|soldiers|army|military|fighters|militias?|artillery|gunners|units|men)\b", re.IGNORECASE)
 # "IS claimed responsibility for the bombing": the claimant is the actor of what it claims.
-SELF_CLAIM = re.compile(r"\b(?:claimed|claims|claiming|took|takes|taking)\s+(?:responsibility|credit)\b", re.IGNORECASE)
+# It claims the act, or denies it as the one accused: "IS claimed responsibility", "Russia denied carrying out".
+SELF_CLAIM = re.compile(r"\b(?:(?:claimed|claims|claiming|took|takes|taking)\s+(?:responsibility|credit)"
+                        r"|(?:denied|denies|deny|denying)\s+(?:any\s+)?(?:responsibility|involvement|carrying out"
+                        r"|conducting|launching|targeting|bombing|shelling))\b", re.IGNORECASE)
 REPORTING_VERBS = frozenset({
     "say", "tell", "report", "document", "state", "announce", "claim", "confirm", "estimate", "count",
     "record", "add", "warn", "accuse", "deny", "note", "tweet", "post", "allege",
