@@ -415,6 +415,8 @@ def test_a_dateline_says_where_the_report_was_filed_not_where_the_event_was(extr
 @pytest.mark.parametrize(("text", "place"), [
     ("This raises the number of people killed in the Aleppo offensive since 15 November to 310.", "Aleppo"),
     ("Syrian and Russian jets struck a market on Sunday, killing 12 civilians.", None),  # peoples, not places
+    # the label of a field report's line
+    ("Daily report\n- Harasta: 5 injured after mortar fire", "Harasta"),
     # a town taken or struck, which the small model takes for a person
     ("Islamic State fighters seized Palmyra in May.", "Palmyra"),
     ("Police arrested Ahmad on Monday.", None),

@@ -65,6 +65,8 @@ def _rows(text: str) -> list[Row]:
     # a passive of speech is said of the counted, who are not speakers
     ("Twelve people were reported killed in the raid.", [("killed", "people", 12, 12, "exact")]),
     ("About 40 residents were said to have been wounded.", [("injured", "people", 40, 40, "approx")]),
+    ("12 people reported killed in Aleppo shelling", [("killed", "people", 12, 12, "exact")]),  # a headline
+    ("Air strike on a bakery, no casualties reported", [("killed_or_injured", "people", 0, 0, "exact")]),
     ("An estimated 8,000 residents are still trapped in the area.",
      [("remaining", "people", 8000, 8000, "approx")]),
     # "N civilians, including M children": both figures share the kind

@@ -113,6 +113,7 @@ def test_candidate_limit(geo_gazetteer: Gazetteer) -> None:
     ("Minn.", "US", "ADM1"),
     ("Granville County", "US", "ADM2"),
     ("U.S.", "US", "PCLI"),
+    ("Rural Damascus", "SY", "ADM1"),  # Rif Dimashq by the English name monitors use
 ])
 def test_regions_abbreviations_and_aliases(geo_gazetteer: Gazetteer, name: str, country: str | None,
                                            feature: str) -> None:

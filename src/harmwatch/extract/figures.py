@@ -420,11 +420,15 @@ _CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?", "(", ")", "—", "–"})
 
 def _speaker(toks: list[Token], it: _Item) -> bool:
     """ "including two nurses, a doctor at the hospital said": the counted person is who speaks, not a victim."""
+    if it.denial:
+        return False  # "no casualties reported"
     for k in range(it.np.end, min(it.np.end + 6, len(toks))):
         if toks[k].low in _CLAUSE_END:
             return False
-        if toks[k].low in _SPEECH:  # "12 people were reported killed": a passive is said of them, not by them
-            return toks[k - 1].low not in _AUX
+        if toks[k].low in _SPEECH:
+            # "12 people were reported killed", "12 people reported killed": said of them, not by them
+            passive = toks[k - 1].low in _AUX or (k + 1 < len(toks) and _is_kind_word(toks, k + 1, len(toks)))
+            return not passive
     return False
 
 

@@ -166,8 +166,8 @@ def _reporter(verb: Token) -> Token | None:
     """Who a reporting verb says reports: its subject, or in the passive its "by" agent, never the thing
     reported ("the death of 6 people was documented" names no claimant)."""
     for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
+        if child.dep_ == "nsubj":  # "no casualties (were) reported" is what was reported, not who
+            return None if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in child.children) else child
         if child.dep_ == "agent":
             return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None

@@ -289,7 +289,8 @@ class _Finder:
                 continue
             if not last.whitespace_ and last.i + 1 < len(self.doc) and self.doc[last.i + 1].text == "-":
                 continue  # part of a hyphenated name: "Wal-Mart"
-            strong = _after_locative(span) or _before_place_word(span) or self._after_country(span)
+            strong = (_after_locative(span) or _before_place_word(span) or self._after_country(span)
+                      or _line_label(span))
             cued = _dateline(tok) or strong
             if span.text.endswith("."):
                 ok = self._abbreviation(span)  # "Columbus, Ga.", "U.S. Attorney"; not "Mr."
@@ -481,6 +482,20 @@ def _dateline(tok: Token) -> bool:
     while j + 1 < len(doc) and doc[j + 1].is_upper and doc[j + 1].is_alpha:
         j += 1
     return bool(_DATELINE_END.match(doc.text[doc[j].idx + len(doc[j]):]))
+
+
+_BULLETS = frozenset({"-", "*", "•", "–", "—", "·"})
+
+
+def _line_label(span: Span) -> bool:
+    """A name that labels a line of a field report: "- Harasta: 5 injured after mortar fire"."""
+    doc, i = span.doc, span.start
+    if span.end >= len(doc) or doc[span.end].text != ":":
+        return False
+    if i == 0 or "\n" in doc[i - 1].text_with_ws:
+        return True
+    prev = doc[i - 1]
+    return prev.text in _BULLETS and (prev.i == 0 or "\n" in doc[prev.i - 1].text_with_ws)
 
 
 def _sentence_initial(doc: Doc, i: int) -> bool:

@@ -33,7 +33,7 @@ from .normalize import normalize_name, without_article
 from .sources import ALT, DEMONYM, PRECISION, PRIMARY, Entry, all_entries
 
 # Bump when the schema, the sources or normalize_name change: older indexes are rebuilt.
-GAZETTEER_VERSION = 6
+GAZETTEER_VERSION = 7
 FUZZY = 4  # match kind of a rapidfuzz hit, weaker than every exact kind
 FUZZY_THRESHOLD = 90.0  # rapidfuzz ratio (0-100) a fuzzy key must reach
 _FUZZY_PREFIX = 3  # a typo in the first letters is rare, and scanning fewer keys keeps lookups fast

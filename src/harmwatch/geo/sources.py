@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import GeoError
 from .tables import (
+    ADMIN1_ALIASES,
     ADMIN_PREFIX_WORDS,
     ADMIN_WORDS,
     AU_STATE_ABBREVIATIONS,
@@ -190,6 +191,7 @@ def admin1_entries(cities: list[dict[str, Any]], regions: dict[tuple[str, str], 
         bare = bare_admin_name(name)
         if bare:
             names.append((bare, ALT))
+        names += [(a, ALT) for a in ADMIN1_ALIASES.get((cc, name), ())]
         names += [(a, ABBR) for a in CA_PROVINCE_ABBREVIATIONS.get(name, ()) if cc == "CA"]
         names += [(a, ABBR) for a in AU_STATE_ABBREVIATIONS.get(name, ()) if cc == "AU"]
         gid = None

