@@ -43,6 +43,7 @@ def _asserted(ms, etype):
         ("Helicopters killed 12 people in Douma on Monday.", "air_strike"),
         ("Militants hanged two men in Raqqa on Friday.", "attack_on_civilians"),
         ("A truck bomb killed four people in Kandahar.", "explosive_device"),
+        ("At least 15 people were killed in twin bombings in Homs on Wednesday.", "explosive_device"),
         ("WFP said it had delivered food to 12,000 people in Madaya on Monday.", "aid_access"),
         ("The UN Security Council voted unanimously to send monitors to Aleppo.", "diplomatic"),
         # a non-state group that retakes a town takes it; aid kept out is an access event
@@ -164,6 +165,13 @@ def test_who_puts_the_toll_at_a_figure_claims_it(extractor):
     assert [(f.kind, f.low) for f in m.figures] == [("killed", 230)]
 
 
+def test_a_claimant_keeps_its_name_without_its_relative_clause(extractor):
+    text = ("The Britain-based Syrian Observatory for Human Rights, which relies on a network of sources on the "
+            "ground, said 23 people were killed in Idlib on Monday.")
+    (m,) = [m for m in _mentions(extractor, text) if m.status == "asserted"]
+    assert m.claimed_by == "Britain-based Syrian Observatory for Human Rights"
+
+
 @pytest.mark.parametrize(("text", "claimant"), [
     ("The death of 6 people was documented in Idlib on Tuesday.", None),  # the thing reported is no claimant
     ("The deaths of 6 people were documented by the Syrian Observatory for Human Rights on Tuesday.",
@@ -214,6 +222,7 @@ def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, per
     ("Islamic State claimed responsibility for the bombing, which killed 43 people at a bus station in Jableh.",
      "attack_on_civilians", ["Islamic State"]),  # the claimant claims the act
     ("Aid agencies said 15,000 people had crossed into Turkey since Sunday.", "displacement", []),  # a destination
+    ("An estimated 1,200 families fled to the Turkish border on Monday.", "displacement", []),
     ("A roadside bomb exploded near a police convoy in Kandahar, killing four officers.", "explosive_device", []),
     # in a clash both sides are actors
     ("Iraqi forces fought Islamic State fighters near Mosul on Monday.", "armed_clash", ["Iraq", "Islamic State"]),

@@ -62,6 +62,7 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|blew (?:himself|herself|themselves) up"),
     _p("explosive_device", r"(?:car|motorcycle|motorbike|bicycle|truck|lorry|parcel|magnetic|sticky|roadside) bombs?"
        r"|ieds?|improvised explosive(?: devices?)?|landmines?"
+       r"|(?:twin|double|triple) (?:bombings?|blasts?|explosions?|bomb attacks?)"
        r"|land mines?|explosive devices?|vbieds?|booby[- ]trap(?:s|ped)?|bomb blast|explosion"),
     _p("grenade", r"grenades?"),
     _p("armed_clash", r"clash(?:es|ed)?|fighting|battles?|battled|fought|firefights?|exchanged fire"

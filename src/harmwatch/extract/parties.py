@@ -21,6 +21,8 @@ _TARGET_BLOCKERS = ("against ", "toward ", "towards ", "on ", "targeting ", "fig
 _DETERMINER_END = re.compile(r"(?<=\s)(?:the|a|an)\s+$")
 # "retook the area from rebels", "fleeing from ISIS": the actor after "from" lost, it did not act.
 _FROM_LOSES = frozenset({"territory_regained", "territory_taken", "territory_transfer", "displacement"})
+# "fled to the Turkish border", "evacuated to Turkey": where people went.
+_TO_IS_WHERE = frozenset({"displacement", "evacuation"})
 # Events with a doer and a done-to; in a clash, a riot or an agreement the object is a party too.
 _ONE_SIDED = frozenset({
     "air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade",
@@ -45,7 +47,8 @@ def perpetrators(text: str, sent_start: int, sent_text: str, actors: Sequence[Sp
         if claimant and span.text in claimant and not _speaks_for_itself(sent_text, span.end_char - sent_start):
             continue
         before = _DETERMINER_END.sub("", text[max(sent_start, span.start_char - 16):span.start_char].lower())
-        if before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from ")):
+        if (before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from "))
+                or (etype in _TO_IS_WHERE and before.endswith("to "))):
             continue
         if etype in _ONE_SIDED and _acted_on(span):
             continue

@@ -174,8 +174,20 @@ def _reporter(verb: Token) -> Token | None:
 
 
 def _subject_text(tok: Token) -> str:
-    words = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct") or t.i == tok.i]
-    return " ".join(t.text for t in words) if len(words) < 12 else tok.text
+    """The subject's words without its clauses and asides ("the Observatory, which relies on ...")."""
+    words = [t for t in tok.subtree
+             if t.i == tok.i or ((t.dep_ != "punct" or t.text == "-") and not _in_aside(t, tok))]
+    if len(words) >= 12:
+        return tok.text
+    return " ".join("".join(t.text_with_ws for t in words).split())  # "Britain-based" keeps its hyphen
+
+
+def _in_aside(t: Token, head: Token) -> bool:
+    while t.i != head.i:
+        if t.dep_ in ("relcl", "acl", "advcl"):
+            return True
+        t = t.head
+    return False
 
 
 def _tidy(who: str) -> str | None:
