@@ -68,6 +68,14 @@ def test_event_type(extractor, text, etype):
         ("The sick and wounded were taken out of Madaya by the Red Crescent.", "evacuation", "attack_on_civilians"),
         ("Insurgents liberated the town of Kafr Zita on Monday.", "territory_taken", None),
         ("Dozens of families left Saraqib, fearing a ground offensive.", "displacement", "armed_clash"),
+        # police who break up a protest: one event, the intervention
+        ("Security forces arrested 40 demonstrators during a rally in Tehran.", "protest_with_intervention",
+         "peaceful_protest"),
+        ("Security forces arrested 40 demonstrators during a rally in Tehran.", "protest_with_intervention", "arrest"),
+        ("Riot police beat protesters outside parliament, injuring 12.", "protest_with_intervention",
+         "violent_demonstration"),
+        ("Soldiers opened fire on demonstrators in Yangon, killing five.", "excessive_force_against_protesters",
+         "peaceful_protest"),
     ],
 )
 def test_the_specific_event_speaks_for_the_words_that_describe_it(extractor, text, etype, absent):
@@ -223,6 +231,7 @@ def test_a_claimant_speaking_of_its_own_forces_is_the_actor(extractor, text, per
      "attack_on_civilians", ["Islamic State"]),  # the claimant claims the act
     ("Aid agencies said 15,000 people had crossed into Turkey since Sunday.", "displacement", []),  # a destination
     ("An estimated 1,200 families fled to the Turkish border on Monday.", "displacement", []),
+    ("Protesters set fire to a police station in Sidi Bouzid.", "violent_demonstration", ["Protesters"]),
     ("A roadside bomb exploded near a police convoy in Kandahar, killing four officers.", "explosive_device", []),
     # in a clash both sides are actors
     ("Iraqi forces fought Islamic State fighters near Mosul on Monday.", "armed_clash", ["Iraq", "Islamic State"]),

@@ -320,7 +320,10 @@ def _candidates(doc: Doc, sent: _Sentence, start: int, end: int, figures: Sequen
 
 # A more specific word in the clause speaks for these: shots at a march are the excessive force, the
 # bombardment under which a town fell is its capture, a protest "against the bombing" is no bombing.
-_SUBSUMES: dict[str, frozenset[str]] = {"excessive_force_against_protesters": frozenset({"attack_on_civilians"})}
+_SUBSUMES: dict[str, frozenset[str]] = {
+    "excessive_force_against_protesters": frozenset({"attack_on_civilians", "peaceful_protest"}),
+    "protest_with_intervention": frozenset({"peaceful_protest", "arrest"}),  # "arrested 40 demonstrators at a rally"
+}
 _BOMBING = frozenset({"shelling", "air_strike"})
 _WEAK_UNDER: dict[str, frozenset[str]] = {
     "territory_taken": _BOMBING, "territory_regained": _BOMBING, "territory_transfer": _BOMBING,

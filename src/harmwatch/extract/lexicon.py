@@ -84,13 +84,15 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("protest_with_intervention", r"(?:protesters|demonstrators|protest|rally|demonstration) (?:was |were )?"
        r"(?:dispersed|broken up|arrested|detained)|(?:police|security forces) (?:dispersed|broke up)"
        r"|dispers(?:e|ed|ing) (?:the )?(?:protest|rally|demonstration|crowd|protesters|demonstrators)"
-       r"|tear ?gas|water cannons?|batons?"),
+       r"|tear ?gas|water cannons?|batons?|rubber bullets"
+       r"|(?:arrested|detained|rounded up|beat|beaten|clubbed|assaulted) (?:\w+ ){0,3}?(?:protesters|demonstrators"
+       r"|marchers)"),
     _p("excessive_force_against_protesters", r"(?:fired|opened fire) (?:on|at|into) (?:the )?"
        r"(?:protesters|demonstrators|crowd|protest|mourners|(?:\w+ ){0,2}(?:march|rally|procession))"
        r"|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators|mourners)"
        r"|(?:protesters|demonstrators|mourners) (?:were |was |had been )?(?:shot|killed|wounded|injured)"
        r"|live (?:ammunition|rounds|fire)"),
-    _p("violent_demonstration", r"riots?|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
+    _p("violent_demonstration", r"riots?(?! police| squads?| gear| shields?| control)|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
        r"(?:torched|stormed|threw (?:stones|rocks|petrol bombs)|clashed with (?:the )?police|set fire|burned|pelted"
        r"|vandali[sz]ed|blocked)|stone[- ]pelting|stone[- ]throwing"),
     _p("mob_violence", r"mobs?|lynched|lynching|vigilantes?|angry (?:crowd|villagers|residents|youths)"),

@@ -29,6 +29,9 @@ _ONE_SIDED = frozenset({
     "attack_on_civilians", "sexual_violence", "abduction", "excessive_force_against_protesters", "mob_violence",
     "looting_destruction", "arrest", "disrupted_weapons_use", "siege", "evacuation", "displacement", "aid_access",
 })
+# "set fire to a police station": the name of an actor's building, not the actor.
+_A_BUILDING = re.compile(r"\s+(?:stations?|headquarters|buildings?|academy|compound|offices?|barracks)\b",
+                         re.IGNORECASE)
 _IN_NOUN_PHRASE = frozenset({"compound", "amod", "poss", "nmod", "conj", "appos"})
 # Verbs whose object is no victim: "accused militias of executing 13", "helped Syrian forces retake".
 _OBJECT_ACTS = lx.REPORTING_VERBS | {"help", "support", "back", "join", "accompany", "lead", "order", "blame",
@@ -50,7 +53,7 @@ def perpetrators(text: str, sent_start: int, sent_text: str, actors: Sequence[Sp
         if (before.endswith(_TARGET_BLOCKERS) or (etype in _FROM_LOSES and before.endswith("from "))
                 or (etype in _TO_IS_WHERE and before.endswith("to "))):
             continue
-        if etype in _ONE_SIDED and _acted_on(span):
+        if (etype in _ONE_SIDED and _acted_on(span)) or _A_BUILDING.match(text, span.end_char):
             continue
         out.setdefault(actor.name, actor)
     return tuple(out.values())
