@@ -92,7 +92,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|(?:killed|shot|wounded|injured|killing|wounding) (?:\w+ ){0,2}(?:protesters|demonstrators|mourners)"
        r"|(?:protesters|demonstrators|mourners) (?:were |was |had been )?(?:shot|killed|wounded|injured)"
        r"|live (?:ammunition|rounds|fire)"),
-    _p("violent_demonstration", r"riots?(?! police| squads?| gear| shields?| control)|rioters|rioting|violent protests?|(?:protesters|demonstrators) "
+    _p("violent_demonstration", r"riots?(?! police| squads?| gear| shields?| control)|rioters|rioting"
+       r"|violent protests?|(?:protesters|demonstrators) "
        r"(?:torched|stormed|threw (?:stones|rocks|petrol bombs)|clashed with (?:the )?police|set fire|burned|pelted"
        r"|vandali[sz]ed|blocked)|stone[- ]pelting|stone[- ]throwing"),
     _p("mob_violence", r"mobs?|lynched|lynching|vigilantes?|angry (?:crowd|villagers|residents|youths)"),
