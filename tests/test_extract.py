@@ -45,6 +45,7 @@ def _asserted(ms, etype):
         ("A truck bomb killed four people in Kandahar.", "explosive_device"),
         ("At least 15 people were killed in twin bombings in Homs on Wednesday.", "explosive_device"),
         ("WFP said it had delivered food to 12,000 people in Madaya on Monday.", "aid_access"),
+        ("Buses carried some 3,000 civilians out of the besieged east of Aleppo on Thursday.", "evacuation"),
         ("The UN Security Council voted unanimously to send monitors to Aleppo.", "diplomatic"),
         # a non-state group that retakes a town takes it; aid kept out is an access event
         ("ISIS recaptured Palmyra on Sunday.", "territory_taken"),

@@ -319,11 +319,15 @@ def test_a_run_killed_before_it_caught_up_is_caught_up_by_the_next_with_nothing_
         assert store.stale_incidents() == [] and _state(store) == reference
 
 
-def test_two_voices_in_one_sentence_give_one_incident_with_both_claims(new_store, extractor):
+@pytest.mark.parametrize("text", [
+    "Up to 100,000 people remain trapped in the besieged east of Aleppo, the UN said, while Moscow put the figure "
+    "at 50,000.",
+    "Up to 100,000 people remain trapped in the besieged east of Aleppo, the UN said.\n\nMoscow put the figure "
+    "at 50,000.",  # the second voice opens the next paragraph
+])
+def test_two_voices_give_one_incident_with_both_claims(new_store, extractor, text):
     from conftest import toy_document
 
-    text = ("Up to 100,000 people remain trapped in the besieged east of Aleppo, the UN said, while Moscow put the "
-            "figure at 50,000.")
     new_store.add_document(toy_document(1, "Wire A", "2016-12-05", text))
     process(new_store, extractor)
     (incident,) = new_store.incidents()

@@ -133,7 +133,7 @@ _PERSON_PHRASES = [
               "driven from their homes|left their homes|uprooted/tb|made homeless|displacement of/b|crossed into|"
               "crossed the border|crossing into|crossing the border"),
     *_phrases("evacuated", "evacuated/tb|evacuating/b|evacuation of/b|bussed out/t|bused out/t|"
-              "left on buses|taken out/t"),
+              "left on buses|taken out/t|carried/b|ferried/b|transported/b|bussed/b|bused/b"),
     *_phrases("besieged", "besieged/tb|besieging/b|under siege|trapped under siege|laid siege to/tb|"
               "lay siege to/tb|laying siege to/b|encircled/tb|remain besieged|living under siege|"
               "live under siege"),

@@ -124,7 +124,8 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
        r"|starv(?:e|ed|ing|ation)|cut off|(?:route|road|supply line|corridor)s? (?:\w+ )?(?:was |were |has been "
        r"|have been )?(?:cut|severed|closed)"),
     _p("evacuation", r"evacuat(?:e|ed|es|ing|ion|ions)|bussed out|buses (?:left|carrying|arrived)"
-       r"|(?:taken|brought|ferried|transferred) out of"),
+       r"|(?:taken|brought|ferried|transferred) out of"
+       r"|(?:buses|coaches|ambulances|convoys?) (?:carried|ferried|transported|took|brought)"),
     _p("displacement", r"fled|flee|flees|fleeing|displaced|displacement|exodus|uprooted"
        r"|forced from their homes|refugees? (?:arrived|crossed|streamed)"
        r"|(?:people|civilians|families|residents|refugees|syrians|thousands|hundreds) (?:have |had )?crossed"
