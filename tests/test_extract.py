@@ -41,6 +41,7 @@ def _asserted(ms, etype):
         # aircraft that act are an air strike, whatever the verb
         ("Jets struck rebel positions near Idlib on Monday.", "air_strike"),
         ("Helicopters killed 12 people in Douma on Monday.", "air_strike"),
+        ("US jets kill 12 civilians in Raqqa", "air_strike"),
         ("Militants hanged two men in Raqqa on Friday.", "attack_on_civilians"),
         ("A truck bomb killed four people in Kandahar.", "explosive_device"),
         ("At least 15 people were killed in twin bombings in Homs on Wednesday.", "explosive_device"),

@@ -60,6 +60,11 @@ def _rows(text: str) -> list[Row]:
     ("Shelling hit the hospital, killing 11 staff and patients.", [("killed", "people", 11, 11, "exact")]),
     ("Aid agencies said 15,000 people had crossed into Turkey.", [("displaced", "people", 15000, 15000, "exact")]),
     ("Buses carried some 3,000 civilians out of the east.", [("evacuated", "civilians", 3000, 3000, "approx")]),
+    # headlines in the present tense
+    ("US jets kill 12 civilians in Raqqa", [("killed", "civilians", 12, 12, "exact")]),
+    ("ISIS executes 2 men in Mayadin", [("killed", "civilians", 2, 2, "exact")]),
+    ("Regime forces arrest 20 people in Hama", [("detained", "people", 20, 20, "exact")]),
+    ("Shelling wounds 7 people in Douma", [("injured", "people", 7, 7, "exact")]),
     ("Gunmen abducted 276 schoolgirls from the town.", [("abducted", "children", 276, 276, "exact")]),
     ("A roadside bomb killed four officers.", [("killed", "fighters", 4, 4, "exact")]),
     ("The government is accused of hanging up to 13,000 prisoners.", [("killed", "people", None, 13000, "at_most")]),

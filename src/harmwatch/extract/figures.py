@@ -115,20 +115,21 @@ _PERSON_PHRASES = [
               "death toll/b|toll/b|burned to death|beaten to death|claimed the lives of/b|bodies of/b|"
               "number of dead/b|number of deaths/b|death of/b|deaths of/b|killings of/b|murder of/b|murders of/b|"
               "execution of/b|executions of/b|massacre of/b|slaughter of/b|assassination of/b|hanged/tb|hanging/b|"
-              "hangings of/b"),
+              "hangings of/b|executes/b|murders/b|massacres/b|slaughters/b|assassinates/b|shoots dead/b|kill/b|"
+              "execute/b|murder/b|massacre/b|slaughter/b|assassinate/b|shoot dead/b"),
     *_phrases("killed_or_injured", "killed or wounded/tb|killed or injured/tb|dead or wounded|"
               "killed and wounded/tb|killed and injured/tb|dead and wounded|shot/tb|casualty toll/b|casualties/b|"
               "number of casualties/b"),
     *_phrases("injured", "wounded/tb|wounding/b|injured/tb|injuring/b|hurt/t|maimed/tb|sustained injuries|"
-              "suffered injuries|number of wounded/b|number of injured/b"),
+              "suffered injuries|number of wounded/b|number of injured/b|wounds/b|injures/b|wound/b|injure/b"),
     *_phrases("missing", "missing|unaccounted for|went missing|remain missing|remained missing|"
               "still missing"),
     *_phrases("detained", "arrested/tb|arresting/b|detained/tb|detaining/b|held/p|imprisoned/tb|jailed/tb|"
               "taken into custody|rounded up/tb|captured/tb|taken prisoner|arrest of/b|arrests of/b|detention of/b|"
-              "imprisonment of/b|capture of/b"),
+              "imprisonment of/b|capture of/b|arrests/b|detains/b|arrest/b|detain/b"),
     *_phrases("abducted", "abducted/tb|abducting/b|kidnapped/tb|kidnapping/b|disappeared/t|"
               "forcibly disappeared/t|taken hostage|abduction of/b|abductions of/b|kidnappings of/b|"
-              "disappearance of/b|enforced disappearance of/b"),
+              "disappearance of/b|enforced disappearance of/b|abducts/b|kidnaps/b|abduct/b|kidnap/b"),
     *_phrases("displaced", "fled|flee|displaced/tb|displacing/b|forced from their homes|forced to flee|"
               "driven from their homes|left their homes|uprooted/tb|made homeless|displacement of/b|crossed into|"
               "crossed the border|crossing into|crossing the border"),

@@ -50,8 +50,9 @@ TRIGGERS: tuple[TriggerPattern, ...] = (
     _p("air_strike", r"air ?strikes?|air ?raids?|air attacks?|aerial (?:bombardments?|bombings?|attacks?|assault)"
        r"|warplanes?|war planes|fighter jets?|barrel[- ]bombs?|barrel[- ]bombing|drone strikes?|helicopters? dropped"
        r"|(?:russian|syrian|regime|coalition|government) (?:jets|planes|aircraft|air force)|bombed from the air"
-       r"|air force|(?:jets|aircraft|planes|helicopters|drones|bombers) (?:have |had )?(?:struck|hit|bombed|pounded"
-       r"|targeted|attacked|raided|strafed|fired on|killed|wounded|injured)"),
+       r"|air force|(?:jets|aircraft|planes|helicopters|drones|bombers) (?:have |had )?(?:struck|strike|hit|bombed"
+       r"|bomb|pounded|pound|targeted|target|attacked|attack|raided|raid|strafed|fired on|killed|kill|wounded|wound"
+       r"|injured)"),
     _p("shelling", r"shell|shelling|shelled|shells|artillery|mortars?|mortar fire|rockets?|rocket fire|missiles?"
        r"|cluster munitions?|tank fire|grad rockets"),
     _p("shelling", r"bombardments?|bombing|bombed|bombs", WEAK),
