@@ -461,6 +461,8 @@ def test_a_big_towns_name_before_an_event_word_is_that_town(extractor, text, pla
      ("UN", None, 100000, "at_most"), ("Moscow", 50000, 50000, "exact")),
     ("Jets killed 12 people in Idlib on Monday, rescuers said. Later, the army put the toll at five.",
      ("rescuers", 12, 12, "exact"), ("the army", 5, 5, "exact")),
+    ("Jets killed 12 people in Idlib on Monday, rescuers said. The army, however, put the toll at five.",
+     ("rescuers", 12, 12, "exact"), ("the army", 5, 5, "exact")),
 ])
 def test_a_second_voice_putting_the_figure_elsewhere_is_a_claim_of_its_own(extractor, text, first, second):
     ms = [m for m in _mentions(extractor, text) if m.status == "asserted"]

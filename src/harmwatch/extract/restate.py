@@ -22,6 +22,7 @@ from .numbers import Quantity, find_quantities
 _RESTATED = re.compile(
     r"(?P<who>(?:the\s+)?(?-i:[A-Z])[\w'’.-]*(?:\s+(?:of\s+|for\s+)?(?-i:[A-Z])[\w'’.-]*){0,5}"
     r"|the\s+(?:[a-z]+\s+){0,2}?(?:government|ministry|army|military|monitor|observatory|council|agency|group|regime))"
+    r"(?:,\s*(?:however|though|meanwhile|in turn|instead|for (?:its|their|his|her) part),)?"  # "The army, however,"
     r"\s+(?:put|puts|putting|placed|places|gave|gives|estimated|estimates|estimating)\s+(?:the|its|their|his|her)\s+"
     r"(?:(?:own|overall|total|official|final|death|casualty|latest)\s+){0,2}(?:figure|number|toll|count|total|tally"
     r"|estimate)(?:\s+(?:from|in|of|for)\s+[^,;:.\d]{1,50}?)?\s+(?:at|as)\s+",
