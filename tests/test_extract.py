@@ -109,6 +109,10 @@ def test_a_death_toll_for_one_attack_is_that_incident(extractor):
     ("The evacuation of the wounded has not yet started.", "status", "negated"),
     ("There were no signs of an exodus from the town.", "status", "negated"),
     ("A renewed offensive could see thousands killed in the coming weeks.", "status", "hypothetical"),
+    # planned, prepared or called off: it has not happened
+    ("A planned evacuation of the wounded from Madaya was postponed on Tuesday.", "status", "hypothetical"),
+    ("The evacuation of the wounded from Madaya was postponed on Tuesday.", "status", "hypothetical"),
+    ("Rebels are preparing an offensive on Hama, commanders said.", "status", "hypothetical"),
     ("If the corridors open, thousands may flee towards the border.", "status", "hypothetical"),
     ("In 1982, government forces massacred thousands in Hama.", "status", "historical"),
     # a definition says what a word means, not that anything happened

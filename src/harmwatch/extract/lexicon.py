@@ -233,9 +233,13 @@ HYPOTHETICAL = re.compile(
     r"\b(?:could|might|may|would|will|shall|if|unless|threaten(?:s|ed)? to|risk(?:s|ing)?"
     r"|fear(?:s|ed|ing)? (?:of|that)?"
     r"|plan(?:s|ned)? to|expected to|likely to|set to|about to|in case|potential(?:ly)?|possible|possibly"
-    r"|warn(?:s|ed)? (?:of|that))\b",
+    r"|warn(?:s|ed)? (?:of|that)|planned|proposed|scheduled|upcoming|imminent|prepar(?:e|es|ed|ing) (?:for|to)?"
+    r"|vow(?:s|ed)? to)\b",
     re.IGNORECASE,
 )
+# "the evacuation was postponed": what was called off did not happen.
+CALLED_OFF = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|had been|is|are|got)\s+(?:\w+\s+)?"
+                        r"(?:postponed|cancell?ed|called off|put off|delayed|aborted|scrapped)\b", re.IGNORECASE)
 ANNOUNCEMENT = re.compile(
     r"\b(?:said|saying|says|announced|announcing|declared|promised|leaflets?|told|stated|pledged|agreed)\b",
     re.IGNORECASE,

@@ -102,6 +102,8 @@ def status(trigger: Span, clause_text: str, clause_start: int, old_date: bool, h
         return Decision("asserted", "status:access-denied")  # "no aid has reached Madaya": aid was kept out
     if _negated_by_tree(trigger) or _NEG_WINDOW.search(before) or trigger.text.lower().startswith("no "):
         return Decision("negated", "status:negation")
+    if lx.CALLED_OFF.match(clause_text, max(0, trigger.end_char - clause_start)):
+        return Decision("hypothetical", "status:called-off")
     modal = _modal_on_path(trigger) or lx.HYPOTHETICAL.search(before)
     if modal:
         if has_present_figure:
