@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harmwatch.extract.dates import WEEKDAYS, DateMention, find_dates
+from harmwatch.extract.dates import WEEKDAYS, DateMention, date_line, find_dates
 from harmwatch.model import DATE_PRECISIONS
 
 FRI = date(2016, 7, 29)      # a Friday
@@ -222,3 +222,15 @@ def test_gated_rules_find_what_every_rule_finds(text):
     every = [(name, m.span()) for name, rx in dates._RULES for m in rx.finditer(text)]
     assert [(name, m.span()) for name, rx in dates._rules_for(text) for m in rx.finditer(text)] == every
     assert every
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Daily report, 13 December 2016\n\n- Douma: 3 killed", "2016-12-13"),
+    ("Syria: 12 killed\nPublished: 2016-12-14\nText", "2016-12-14"),
+    ("13/12/2016\nreport", "2016-12-13"),
+    # a date inside a sentence is an event's, not the report's
+    ("On 21 August 2013, a sarin attack on Ghouta killed hundreds of people, according to many reports.", None),
+    ("Shelling resumed.\nOne\nTwo\nThree\nFour\nDaily report, 13 December 2016", None),  # too far down
+])
+def test_date_line(text: str, found: str | None) -> None:
+    assert date_line(text) == _d(found)

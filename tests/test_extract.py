@@ -272,6 +272,15 @@ def test_relative_dates_stay_unresolved_without_publication_date(extractor):
     assert ms and all(m.when is None or m.when.start is None for m in ms)
 
 
+def test_a_report_without_publication_date_is_read_from_its_date_line(extractor):
+    text = "Daily report, 13 December 2016\n\n- Harasta: 5 people were wounded by mortar fire yesterday."
+    (m,) = _mentions(extractor, text, published=None)
+    assert m.when is not None and (m.when.start, m.when.precision) == (date(2016, 12, 12), "day")
+    assert "published:date-line" in m.rule
+    (m,) = _mentions(extractor, text, published=date(2016, 12, 20))  # a publication date wins
+    assert m.when is not None and m.when.start == date(2016, 12, 19) and "date-line" not in m.rule
+
+
 def test_repeated_caption_counts_once_and_boilerplate_is_skipped(extractor):
     caption = "Residents flee shelling in the Sukkari district of Aleppo on December 12, 2016."
     text = f"{caption}\n{caption}\nShare this article\n"

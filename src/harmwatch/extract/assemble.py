@@ -28,7 +28,7 @@ from ..model import ASSUMED_WHEN, Document, Figure, Mention, Place, Toponym, Whe
 from ..model import Span as TextSpan
 from . import lexicon as lx
 from . import rules
-from .dates import DateMention, find_dates
+from .dates import DateMention, date_line, find_dates
 from .figures import find_figures
 from .parties import perpetrators
 from .restate import before_voice, restated, restated_alone
@@ -94,6 +94,10 @@ def assemble(doc: Doc) -> Iterator[Mention]:
     document: Document | None = doc._.hw_document
     if document is None:
         return
+    # A report without a publication date is read from the date it carries at its top.
+    dated = date_line(document.text) if document.published is None else None
+    if dated is not None:
+        document = replace(document, published=dated)
     sections = rules.section_ranges(doc)
     focus = _focus_place(doc)
     triggers, actors = _Marks.of(doc, "hw_triggers"), _Marks.of(doc, "hw_actors")
@@ -114,6 +118,8 @@ def assemble(doc: Doc) -> Iterator[Mention]:
         # "The government put the toll at five." after the sentence with the event: a second claim of it.
         found = (restated_alone(text, span.start_char, previous, index) if previous and not sent.triggers else [])
         found = found or list(_sentence_mentions(doc, sent, document, sections, focus, index))
+        if dated is not None:  # say where the anchor of its relative dates came from
+            found = [replace(m, rule=f"{m.rule}|published:date-line") for m in found]
         yield from found
         index += len(found)
         previous = found

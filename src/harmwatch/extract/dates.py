@@ -477,3 +477,28 @@ def _join_spans(text: str, dates: list[DateMention]) -> list[DateMention]:
             continue
         out.append(d)
     return out
+
+
+_FULL_DATE_RULES = frozenset({"iso", "numeric", "day_month_year", "month_day_year"})
+_DATE_LABEL = re.compile(r"^\W*(?:published|posted|updated|date|dated|issued)\b", re.IGNORECASE)
+_DATE_LINE_WORDS = 6  # "Daily report, 13 December 2016": a few words besides the date
+
+
+def date_line(text: str, lines: int = 5) -> date | None:
+    """The date a report carries in its first lines ("Daily report, 13 December 2016", "Published: 2016-12-14"),
+    for a document that came without a publication date; None when no short line near the top gives one."""
+    seen = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > lines:
+            break
+        if len(line) > 80:
+            continue
+        for d in find_dates(line, None):
+            rest = line[:d.start] + line[d.end:]
+            if (d.when.rule in _FULL_DATE_RULES and d.when.start is not None
+                    and (_DATE_LABEL.match(line) or len(re.findall(r"[A-Za-z]+", rest)) <= _DATE_LINE_WORDS)):
+                return d.when.start
+    return None
