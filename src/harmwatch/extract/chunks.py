@@ -10,7 +10,8 @@ document offsets and numbered on from the previous piece; a long stretch without
 any sentence or line end is cut every ``RUN_CHARS``.  Shorter documents
 (news articles, every benchmark text) go through unchanged.  What a piece
 cannot see: the title and focus place of the whole document, and repeats of a
-sentence in another piece.
+sentence in another piece; in a document without a publication date, each piece
+looks for a date line (``dates.date_line``) at its own top.
 """
 
 from __future__ import annotations
