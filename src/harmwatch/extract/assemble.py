@@ -30,16 +30,11 @@ from . import lexicon as lx
 from . import rules
 from .dates import DateMention, date_line, find_dates
 from .figures import find_figures
-from .parties import perpetrators
+from .parties import VIOLENT, perpetrators
 from .restate import before_voice, restated, restated_alone
 
 MAX_EVIDENCE = 600
 MIN_CLAUSE = 20
-VIOLENT = frozenset({
-    "air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade",
-    "attack_on_civilians", "sexual_violence", "abduction", "armed_clash", "excessive_force_against_protesters",
-    "mob_violence", "violent_demonstration", "looting_destruction", "arrest",
-})
 # Which event types a figure kind fits, and the type it implies when no trigger word is present.
 KIND_TYPES: dict[str, tuple[str, ...]] = {
     "evacuated": ("evacuation", "agreement"), "remaining": ("evacuation", "siege", "agreement"),

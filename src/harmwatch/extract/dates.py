@@ -252,18 +252,13 @@ def _r_month(g: dict[str, str], pub: date | None) -> _Range | None:
 
 
 def _r_year(g: dict[str, str], pub: date | None) -> _Range | None:
-    year, prep = _int(g["y"]), g["prep"].lower()
+    year, prep = _int(g["y"]), (g.get("prep") or "").lower()  # "the 2013 attack" has none
     season = next((s for s in (*_SEASONS, "winter") if s in prep), "")
     if season == "winter":
         return date(year, 12, 1), _month_end(year + 1, 2), "month"
     if season:
         first, last = _SEASONS[season]
         return date(year, first, 1), _month_end(year, last), "month"
-    return date(year, 1, 1), date(year, 12, 31), "year"
-
-
-def _r_year_attr(g: dict[str, str], pub: date | None) -> _Range | None:
-    year = _int(g["y"])
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
@@ -391,7 +386,7 @@ _RESOLVERS: dict[str, Callable[[dict[str, str], date | None], _Range | None]] = 
     "day_range_month": _r_day_range, "day_range_words": _r_day_range,
     "month_day_range": _r_day_range, "day_month": _r_day_month, "month_day": _r_day_month,
     "month_year": _r_month_year, "month": _r_month, "year_range": _r_year_range, "year": _r_year,
-    "year_attr": _r_year_attr,
+    "year_attr": _r_year,
     "decade": _r_decade, "weekday": _r_weekday, "relative_day": _r_relative_day, "ago": _r_ago,
     "rolling": _r_rolling, "recent": _r_recent, "this_period": _r_this_period,
     "last_period": _r_last_period, "weekend": _r_weekend, "day_of_month": _r_day_of_month,

@@ -23,12 +23,15 @@ _DETERMINER_END = re.compile(r"(?<=\s)(?:the|a|an)\s+$")
 _FROM_LOSES = frozenset({"territory_regained", "territory_taken", "territory_transfer", "displacement"})
 # "fled to the Turkish border", "evacuated to Turkey": where people went.
 _TO_IS_WHERE = frozenset({"displacement", "evacuation"})
-# Events with a doer and a done-to; in a clash, a riot or an agreement the object is a party too.
-_ONE_SIDED = frozenset({
+# Event types that harm people or property.
+VIOLENT = frozenset({
     "air_strike", "shelling", "chemical_attack", "suicide_bombing", "explosive_device", "grenade",
-    "attack_on_civilians", "sexual_violence", "abduction", "excessive_force_against_protesters", "mob_violence",
-    "looting_destruction", "arrest", "disrupted_weapons_use", "siege", "evacuation", "displacement", "aid_access",
+    "attack_on_civilians", "sexual_violence", "abduction", "armed_clash", "excessive_force_against_protesters",
+    "mob_violence", "violent_demonstration", "looting_destruction", "arrest",
 })
+# Events with a doer and a done-to; in a clash, a riot or an agreement the object is a party too.
+_ONE_SIDED = (VIOLENT - {"armed_clash", "violent_demonstration"}) | {
+    "disrupted_weapons_use", "siege", "evacuation", "displacement", "aid_access"}
 # "set fire to a police station": the name of an actor's building, not the actor.
 _A_BUILDING = re.compile(r"\s+(?:stations?|headquarters|buildings?|academy|compound|offices?|barracks)\b",
                          re.IGNORECASE)
