@@ -77,7 +77,8 @@ def geo(shared: Path, tmp: Path, limit: int | None) -> list[tuple[str, str, str]
     for name in GEO_SETS:
         gold = shared / f"eval/geo/{name}.dev.jsonl"
         if limit:
-            lines = gold.read_text(encoding="utf-8").splitlines()[:limit]
+            # split on newlines only: JSON strings may hold other line separators (U+2028)
+            lines = [ln for ln in gold.read_text(encoding="utf-8").split("\n") if ln.strip()][:limit]
             gold = tmp / f"{name}.gold.jsonl"
             gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
         inp = tmp / f"{name}_in.jsonl"
