@@ -70,6 +70,8 @@ def test_event_type(extractor, text, etype):
         ("The sick and wounded were taken out of Madaya by the Red Crescent.", "evacuation", "attack_on_civilians"),
         ("Insurgents liberated the town of Kafr Zita on Monday.", "territory_taken", None),
         ("Dozens of families left Saraqib, fearing a ground offensive.", "displacement", "armed_clash"),
+        ("Hundreds of families fled the clashes in Jobar overnight.", "displacement", "armed_clash"),
+        ("Residents of Kafr Nabl are fleeing from the air strikes.", "displacement", "air_strike"),
         # police who break up a protest: one event, the intervention
         ("Security forces arrested 40 demonstrators during a rally in Tehran.", "protest_with_intervention",
          "peaceful_protest"),

@@ -132,6 +132,19 @@ def _rows(text: str) -> list[Row]:
      [("killed", "people", 10, 10, "exact"), ("killed", "medical_staff", 2, 2, "exact")]),
     ("A doctor was killed and two nurses were wounded.",
      [("killed", "medical_staff", 1, 1, "exact"), ("injured", "medical_staff", 2, 2, "exact")]),
+    # a family: possessives join the counts, and "the driver" or "his wife" counts one beside a count
+    ("A strike on the farm killed a shepherd and his three sons.",
+     [("killed", "civilians", 1, 1, "exact"), ("killed", "children", 3, 3, "exact")]),
+    ("The rocket killed a baker, his wife and their two daughters.",
+     [("killed", "civilians", 1, 1, "exact"), ("killed", "civilians", 1, 1, "exact"),
+      ("killed", "children", 2, 2, "exact")]),
+    ("The mine killed the driver and five passengers of the minibus.",
+     [("killed", "civilians", 1, 1, "exact"), ("killed", "people", 5, 5, "exact")]),
+    ("The driver was wounded by the blast.", []),  # alone, "the driver" is no count
+    # a part of a whole counts the part; not when the whole is the count
+    ("A sniper killed one of the four nurses left in the ward.", [("killed", "medical_staff", 1, 1, "exact")]),
+    ("At least 6 of the 40 patients inside were injured.", [("injured", "civilians", 6, None, "at_least")]),
+    ("Three of the 25 people killed on Friday were medics.", [("killed", "people", 25, 25, "exact")]),
 ])
 def test_find_figures(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

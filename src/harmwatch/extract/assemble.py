@@ -335,10 +335,18 @@ _PROTEST_OBJECT = re.compile(r"\b(?:against|over|denouncing|condemning|protestin
                              re.IGNORECASE)
 
 
+# What people fled is the cause of their flight, told as background: "thousands fled the fighting".
+_FLED = re.compile(r"\b(?:fled|flee|flees|fleeing|escaped?|escapes|escaping)\s+(?:from\s+)?(?:the\s+)?"
+                   r"(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def _subsumed(trigger: Span, strong: Sequence[Span], doc: Doc) -> bool:
     labels = {s.label_ for s in strong if s is not trigger}
     if any(trigger.label_ in _SUBSUMES.get(label, ()) for label in labels):
         return True
+    if "displacement" in labels and trigger.label_ in VIOLENT:
+        if _FLED.search(_text(doc)[max(0, trigger.start_char - 40):trigger.start_char]):
+            return True
     if trigger._.hw_strength != lx.WEAK or trigger.label_ not in VIOLENT:
         return False
     if any(trigger.label_ in _WEAK_UNDER.get(label, ()) for label in labels):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from harmwatch.model import Figure, Span
 
-from .numbers import VAGUE_WORDS, Quantity, Token, find_quantities, tokenize
+from .numbers import ONE_NOUNS, VAGUE_WORDS, Quantity, Token, find_quantities, tokenize
 
 # --- lexicon ---------------------------------------------------------------------------------------------
 
@@ -36,15 +36,18 @@ def _nouns(cls: str, group: str, words: str, kind: str = "", weak: bool = False)
 
 _NOUNS: dict[str, _Noun] = {
     **_nouns("person", "people", "people persons person individuals residents inhabitants locals villagers "
-             "others victims syrians iraqis yemenis afghans palestinians kurds shoppers passengers farmers "
+             "others victims syrians iraqis yemenis afghans palestinians kurds shoppers passengers passenger farmers "
              "workers migrants worshippers mourners bystanders pedestrians members staff staffers employees "
              "crew_members"),
     **_nouns("person", "civilians", "civilians civilian man men woman journalists journalist reporters "
              "students teachers teacher volunteers father mother brother sister husband wife aid_workers "
-             "rescue_workers patients"),
+             "rescue_workers patients fathers mothers brothers sisters husbands wives driver drivers imam "
+             "grandfather grandmother uncle aunt cousin cousins shepherd shepherds baker bakers photographer "
+             "photographers"),
     **_nouns("person", "women", "women"),
     **_nouns("person", "children", "children child kids boys boy girls girl babies baby infants infant "
-             "toddlers toddler minors teenagers pupils schoolchildren schoolgirls schoolboys son daughter"),
+             "toddlers toddler minors teenagers pupils schoolchildren schoolgirls schoolboys son daughter sons "
+             "daughters grandchildren"),
     **_nouns("person", "fighters", "fighters fighter rebels rebel militants militant soldiers soldier troops "
              "combatants insurgents jihadists gunmen militiamen policemen policeman servicemen guards "
              "police_officers security_forces officers"),
@@ -185,6 +188,7 @@ have had
 now some
 """.split())
 _COORD = frozenset({",", "and", "or", "plus", "&"})
+_POSSESSIVES = frozenset({"his", "her", "their", "its"})  # "a woman and her three children"
 _INCLUDE_TAILS = (("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("of", "them"),
                   ("mostly",), ("mainly",), ("most", "of", "them"), ("among", "those"))
 _INHERIT_GAP = frozenset({"and", ",", "while", "whereas", "but", "plus", "another"})
@@ -349,7 +353,7 @@ def _toll_before(toks: list[Token], s: int) -> str:
 
 def _link(toks: list[Token], prev: _Item, cur: _Item) -> str:
     gap = tuple(t.low for t in toks[prev.np.end:cur.s])
-    if gap and all(g in _COORD for g in gap):
+    if gap and all(g in _COORD or g in _POSSESSIVES for g in gap) and gap[0] in _COORD:
         return "coord"
     if any(gap[-len(tail):] == tail for tail in _INCLUDE_TAILS):
         return "include"
@@ -447,8 +451,32 @@ def _denials(text: str) -> list[Quantity]:
     return [Quantity(a, b, text[a:b], 0, 0, 0, "exact") for a, b in sorted(set(spans))]
 
 
+_ONE_DETS = frozenset({"the", "his", "her", "their"})
+
+
+def _coordinated_ones(toks: list[Token], found: list[Quantity]) -> list[Quantity]:
+    """"the driver and four passengers", "a man, his wife and their two daughters": a singular person
+    noun after "the" or a possessive counts one when "and" or a comma joins it to a count."""
+    counted = {k for k, t in enumerate(toks) if any(q.start == t.start for q in found)}
+    out: list[Quantity] = []
+    for k in range(len(toks) - 3, -1, -1):  # right to left: each one joins the count after it
+        noun = _noun_at(toks, k + 1, len(toks))[0]
+        if toks[k].low not in _ONE_DETS or toks[k + 1].low not in ONE_NOUNS or noun is None or noun.cls != "person":
+            continue
+        j = k + 2
+        while j < len(toks) and toks[j].low in (",", "and"):
+            j += 1
+        if j < len(toks) and toks[j].low in _POSSESSIVES:
+            j += 1
+        if j > k + 2 and j in counted:
+            counted.add(k)
+            out.append(Quantity(toks[k].start, toks[k].end, toks[k].text, 1, 1, 1, "exact"))
+    return out
+
+
 def _items(text: str, toks: list[Token]) -> list[_Item]:
     found = find_quantities(text)
+    found = sorted(found + _coordinated_ones(toks, found), key=lambda q: q.start)
     denials = [d for d in _denials(text) if not any(q.start < d.end and d.start < q.end for q in found)]
     quants = sorted([(q, False) for q in found] + [(d, True) for d in denials], key=lambda x: x[0].start)
     first = {t.start: k for k, t in enumerate(toks)}

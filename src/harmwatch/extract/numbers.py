@@ -119,7 +119,8 @@ ONE_NOUNS = frozenset("""
 man woman child boy girl baby infant toddler teenager teen youth civilian person resident villager farmer
 teacher shepherd student pupil journalist reporter photographer doctor nurse medic paramedic surgeon volunteer
 worker fighter rebel militant soldier policeman officer guard protester demonstrator refugee father mother
-son daughter brother sister husband wife hospital clinic school bakery market mosque church
+son daughter brother sister husband wife driver passenger imam baker grandfather grandmother uncle aunt cousin
+hospital clinic school bakery market mosque church
 """.split())
 # Plural nouns that make a year-like number (1900-2099) a count after all ("2000 people").
 COUNT_NOUNS = frozenset("""
@@ -499,6 +500,24 @@ def _article_at(toks: list[Token], i: int) -> int | None:
     return None
 
 
+_PARTITIVE_DETS = frozenset({"the", "these", "those", "its", "their", "his", "her", "our"})
+_WHOLE_IS_COUNT = frozenset({"killed", "dead", "wounded", "injured", "victims", "casualties", "fatalities"})
+
+
+def _partitive(text: str, toks: list[Token], c: _Cand) -> _Cand | None:
+    """"one of the three doctors": the part counts, over the whole's noun. Not "two of the 10 killed",
+    where the whole is the count and the part a subset of it."""
+    k = c.end
+    if c.qualifier == "range" or k + 2 >= len(toks) or toks[k].low != "of" or toks[k + 1].low not in _PARTITIVE_DETS:
+        return None
+    whole = _candidate(text, toks, k + 2)
+    if whole is None or whole.qualifier == "range":
+        return None
+    if any(t.low in _WHOLE_IS_COUNT for t in toks[whole.end:whole.end + 3]):
+        return None
+    return _Cand(c.first, c.num, whole.end, c.low, c.high, c.qualifier, c.core)
+
+
 def _quantity(text: str, toks: list[Token], c: _Cand, offset: int) -> Quantity:
     start, end = toks[c.first].start, toks[c.end - 1].end
     low, high = int(c.low), int(c.high)
@@ -521,6 +540,11 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     i = 0
     while i < len(toks):
         c = _candidate(text, toks, i)
+        part = _partitive(text, toks, c) if c is not None else None
+        if part is not None:
+            out.append(_quantity(text, toks, part, offset))
+            i = part.end
+            continue
         if c is not None:
             if not _excluded(text, toks, c, phones):
                 out.append(_quantity(text, toks, c, offset))
