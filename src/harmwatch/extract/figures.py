@@ -457,11 +457,16 @@ _ONE_DETS = frozenset({"the", "his", "her", "their"})
 def _coordinated_ones(toks: list[Token], found: list[Quantity]) -> list[Quantity]:
     """"the driver and four passengers", "a man, his wife and their two daughters": a singular person
     noun after "the" or a possessive counts one when "and" or a comma joins it to a count."""
-    counted = {k for k, t in enumerate(toks) if any(q.start == t.start for q in found)}
+    if not found:  # runs on every sentence: nothing to join without a count
+        return []
+    starts = {q.start for q in found}
+    counted = {k for k, t in enumerate(toks) if t.start in starts}
     out: list[Quantity] = []
     for k in range(len(toks) - 3, -1, -1):  # right to left: each one joins the count after it
+        if toks[k].low not in _ONE_DETS or toks[k + 1].low not in ONE_NOUNS:
+            continue
         noun = _noun_at(toks, k + 1, len(toks))[0]
-        if toks[k].low not in _ONE_DETS or toks[k + 1].low not in ONE_NOUNS or noun is None or noun.cls != "person":
+        if noun is None or noun.cls != "person":
             continue
         j = k + 2
         while j < len(toks) and toks[j].low in (",", "and"):
