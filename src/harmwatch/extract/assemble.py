@@ -344,9 +344,9 @@ def _subsumed(trigger: Span, strong: Sequence[Span], doc: Doc) -> bool:
     labels = {s.label_ for s in strong if s is not trigger}
     if any(trigger.label_ in _SUBSUMES.get(label, ()) for label in labels):
         return True
-    if "displacement" in labels and trigger.label_ in VIOLENT:
-        if _FLED.search(_text(doc)[max(0, trigger.start_char - 40):trigger.start_char]):
-            return True
+    if ("displacement" in labels and trigger.label_ in VIOLENT
+            and _FLED.search(_text(doc)[max(0, trigger.start_char - 40):trigger.start_char])):
+        return True
     if trigger._.hw_strength != lx.WEAK or trigger.label_ not in VIOLENT:
         return False
     if any(trigger.label_ in _WEAK_UNDER.get(label, ()) for label in labels):

@@ -451,7 +451,7 @@ def _denials(text: str) -> list[Quantity]:
     return [Quantity(a, b, text[a:b], 0, 0, 0, "exact") for a, b in sorted(set(spans))]
 
 
-_ONE_DETS = frozenset({"the", "his", "her", "their"})
+_ONE_DETS = (_POSSESSIVES - {"its"}) | {"the"}  # "the driver", "his wife"
 
 
 def _coordinated_ones(toks: list[Token], found: list[Quantity]) -> list[Quantity]:
@@ -481,7 +481,7 @@ def _coordinated_ones(toks: list[Token], found: list[Quantity]) -> list[Quantity
 
 def _items(text: str, toks: list[Token]) -> list[_Item]:
     found = find_quantities(text)
-    found = sorted(found + _coordinated_ones(toks, found), key=lambda q: q.start)
+    found += _coordinated_ones(toks, found)  # put in text order with the denials below
     denials = [d for d in _denials(text) if not any(q.start < d.end and d.start < q.end for q in found)]
     quants = sorted([(q, False) for q in found] + [(d, True) for d in denials], key=lambda x: x[0].start)
     first = {t.start: k for k, t in enumerate(toks)}
